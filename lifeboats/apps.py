@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LifeboatsConfig(AppConfig):
+    name = "lifeboats"
+    verbose_name = "Lifeboats"

@@ -1,0 +1,128 @@
+"""Start everything a developer needs: the web server, a django-q2 worker and, with no real
+Flickr key, the Flickr sandbox. Ctrl-C stops them all."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+SANDBOX_API_KEY = "sandbox-key"
+
+
+@dataclass
+class Service:
+    name: str
+    argv: list[str]
+    env: dict[str, str] = field(default_factory=dict)
+    process: subprocess.Popen | None = None
+
+
+def port_is_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        return probe.connect_ex((host, port)) != 0
+
+
+def manage(*args: str) -> list[str]:
+    return [sys.executable, str(settings.BASE_DIR / "manage.py"), *args]
+
+
+class Command(BaseCommand):
+    help = (
+        "Run the web server, a background worker and (without FLICKR_API_KEY) the Flickr sandbox."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--sandbox-port", type=int, default=8100)
+        parser.add_argument("--sandbox-photos", type=int, default=500)
+
+    def handle(
+        self, *args, host: str, port: int, sandbox_port: int, sandbox_photos: int, **options
+    ):
+        services = self.plan(host, port, sandbox_port, sandbox_photos)
+        for service in services:
+            if service.name in {"web", "sandbox"}:
+                wanted = port if service.name == "web" else sandbox_port
+                if not port_is_free(host, wanted):
+                    raise CommandError(
+                        f"Port {wanted} on {host} is already in use, so the {service.name} "
+                        f"cannot start. Stop whatever is using it, or pass "
+                        f"--{'port' if service.name == 'web' else 'sandbox-port'} with another."
+                    )
+        self.start_all(services)
+        self.stdout.write(self.style.SUCCESS(f"\nThe portal is running at http://{host}:{port}/"))
+        self.stdout.write(
+            "Log in with one of the demo accounts printed above. Ctrl-C stops everything.\n"
+        )
+        self.wait(services)
+
+    def plan(self, host: str, port: int, sandbox_port: int, sandbox_photos: int) -> list[Service]:
+        env: dict[str, str] = {}
+        services: list[Service] = []
+        if not settings.FLICKR_API_KEY:
+            base = f"http://{host}:{sandbox_port}"
+            env = {
+                "FLICKR_API_KEY": SANDBOX_API_KEY,
+                "FLICKR_API_URL": f"{base}/services/rest/",
+                "FLICKR_OAUTH_URL": f"{base}/services/oauth/",
+            }
+            services.append(
+                Service(
+                    "sandbox",
+                    manage(
+                        "flickr_sandbox",
+                        "--port",
+                        str(sandbox_port),
+                        "--photos",
+                        str(sandbox_photos),
+                    ),
+                )
+            )
+        services.append(Service("worker", manage("qcluster"), env))
+        services.append(Service("web", manage("runserver", f"{host}:{port}"), env))
+        return services
+
+    def start_all(self, services: list[Service]) -> None:
+        for service in services:
+            self.stdout.write(f"Starting {service.name}: {' '.join(service.argv[1:])}")
+            service.process = subprocess.Popen(service.argv, env={**os.environ, **service.env})
+            if service.name == "sandbox":
+                time.sleep(1.0)  # let it print its example URLs before the others start talking
+
+    def wait(self, services: list[Service]) -> None:
+        signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+        try:
+            while True:
+                for service in services:
+                    assert service.process is not None
+                    if service.process.poll() is not None:
+                        raise CommandError(
+                            f"The {service.name} stopped (exit code {service.process.returncode}); "
+                            "stopping the others. Its output above says why."
+                        )
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            self.stdout.write("\nStopping...")
+        finally:
+            self.stop_all(services)
+
+    def stop_all(self, services: list[Service]) -> None:
+        for service in reversed(services):
+            if service.process and service.process.poll() is None:
+                service.process.terminate()
+        for service in services:
+            if service.process:
+                try:
+                    service.process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    service.process.kill()
+        self.stdout.write("Stopped.")
