@@ -92,3 +92,31 @@ def _row(membership: Membership) -> OrganisationAgreement:
     return OrganisationAgreement(
         organisation, status, "Ask your manager to sign", sign_url, "Read the agreement"
     )
+
+
+MY_PHOTOS_SHOWN = 6
+
+
+def my_photos(request: HttpRequest) -> Panel | None:
+    """Photographers (logged in with Flickr): their photos in lifeboats, requests, opt-outs."""
+    from legal import optouts, photographer_views
+    from lifeboats import index
+
+    nsid = getattr(request.user, "flickr_nsid", None)
+    if not nsid or not request.user.is_active:
+        return None
+    entries = index.entries_of_owner(nsid)
+    consent_requests = photographer_views.consent_requests_of(request.user)
+    opt_outs = optouts.opt_outs_of(request.user)
+    return Panel(
+        template="legal/panels/my_photos.html",
+        context={
+            "photo_count": entries.count(),
+            "recent": photographer_views.photo_rows(list(entries[:MY_PHOTOS_SHOWN])),
+            "waiting": photographer_views.photos_awaiting_answer(consent_requests),
+            "all_opted_out": photographer_views.all_opted_out(opt_outs),
+            "active_opt_outs": sum(1 for o in opt_outs if o.is_active),
+            "page_url": reverse("legal:photographer"),
+        },
+        title="Your photos",
+    )

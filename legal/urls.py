@@ -1,6 +1,6 @@
 from django.urls import path
 
-from legal import views
+from legal import consent_views, inbox_views, photographer_views, views
 
 app_name = "legal"
 
@@ -13,4 +13,21 @@ urlpatterns = [
     path("signatures/", views.signature_review, name="signature_review"),
     path("signatures/<int:pk>/approve/", views.signature_approve, name="signature_approve"),
     path("signatures/<int:pk>/return/", views.signature_return, name="signature_return"),
+    path("inbox/", inbox_views.inbox, name="inbox"),
+    path("inbox/read-all/", inbox_views.inbox_mark_all_read, name="inbox_mark_all_read"),
+    path("inbox/<int:pk>/", inbox_views.notification_detail, name="notification"),
+    path("consent/", consent_views.consent_request_list, name="consent_requests"),
+    path("consent/<int:pk>/", consent_views.consent_request_detail, name="consent_request"),
+    path(
+        "consent/<int:pk>/photos/<int:item_pk>/",
+        consent_views.consent_answer,
+        name="consent_answer",
+    ),
+    path("photographer/", photographer_views.photographer, name="photographer"),
+    path("photographer/opt-outs/", photographer_views.optout_create, name="optout_create"),
+    path(
+        "photographer/opt-outs/<int:pk>/withdraw/",
+        photographer_views.optout_withdraw,
+        name="optout_withdraw",
+    ),
 ]

@@ -77,6 +77,12 @@ class LifeboatQuerySet(models.QuerySet):
     def due_for_expiry(self, now: datetime) -> LifeboatQuerySet:
         return self.filter(status=LifeboatStatus.READY, expires_at__lte=now)
 
+    def stalled_builds(self, heartbeat_before: datetime) -> LifeboatQuerySet:
+        """Builds whose worker has not reported since `heartbeat_before` (lifeboats.builder)."""
+        return self.filter(status=LifeboatStatus.BUILDING).filter(
+            Q(heartbeat_at__lt=heartbeat_before) | Q(heartbeat_at__isnull=True)
+        )
+
 
 class Lifeboat(models.Model):
     """A request for a Data Lifeboat, and then the package built from it."""
@@ -219,11 +225,19 @@ class LifeboatPhoto(models.Model):
         blank=True,
         help_text="The package's `files` object: path, size, sha512 of original and thumbnail.",
     )
+    context = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Names and titles the photo refers to by id (lifeboats.package PhotoContext).",
+    )
     added_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(
         null=True, blank=True, help_text="When the build included or excluded it."
     )
     removed_at = models.DateTimeField(null=True, blank=True)
+    # The builder's claim on a pending photo (lifeboats.builder): who is fetching it, since when.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=64, blank=True)
 
     objects = LifeboatPhotoQuerySet.as_manager()
 
@@ -292,3 +306,42 @@ class LifeboatDownload(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} downloaded {self.lifeboat_id} at {self.at:%Y-%m-%d %H:%M}"
+
+
+# --- The builder's cache of raw Flickr responses ----------------------------------------------
+
+
+class FlickrResponseCacheQuerySet(models.QuerySet):
+    def fetched_before(self, moment: datetime) -> FlickrResponseCacheQuerySet:
+        return self.filter(fetched_at__lt=moment)
+
+
+class FlickrResponseCache(models.Model):
+    """One raw Flickr response, kept so a resumed or repeated build does not ask again.
+
+    Per-photo calls are keyed by the photo id and its `last_update` (seconds since the epoch):
+    a photo changed on Flickr has a new `last_update`, so its old answers are never reused.
+    Calls about no photo (the licence table) have an empty `photo_id` and the UTC day as
+    `last_update`. `params_key` is the SHA-256 of the other parameters (never the API key).
+    """
+
+    photo_id = models.CharField(max_length=20, blank=True)
+    last_update = models.CharField(max_length=20)
+    method = models.CharField(max_length=100)
+    params_key = models.CharField(max_length=64)
+    body = models.TextField()
+    fetched_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = FlickrResponseCacheQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "cached Flickr response"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["photo_id", "last_update", "method", "params_key"],
+                name="flickrresponsecache_unique_call",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.method} for {self.photo_id or '-'} at {self.last_update}"

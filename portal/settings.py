@@ -136,6 +136,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.portal",
+                "legal.context_processors.inbox",
             ],
         },
     },
@@ -195,6 +196,9 @@ DASHBOARD_PANELS = [
     "legal.panels.pending_signatures",
     "portal.panels.my_organisation",
     "legal.panels.agreement_status",
+    "lifeboats.panels.review_queue",
+    "lifeboats.panels.my_lifeboats",
+    "legal.panels.my_photos",
 ]
 
 # --- Email ------------------------------------------------------------------------------------
@@ -288,6 +292,11 @@ Q_CLUSTER = {
     "catch_up": False,
     "save_limit": 1000,
     "label": "Background tasks",
+    # Lifeboat builds run on their own cluster (Q_CLUSTER_NAME=builds manage.py qcluster) in
+    # short chunk tasks; timeout < retry there too (docs/building.md).
+    "ALT_CLUSTERS": {
+        "builds": {"workers": env_int("Q_BUILD_WORKERS", 2), "timeout": 300, "retry": 360}
+    },
 }
 
 # --- Security headers (all on when DEBUG is off) ----------------------------------------------

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from portal import views
+from portal import flickr_login_views, views
 from portal.api import api, exempt_from_login_required
 
 accounts = [
@@ -31,6 +31,12 @@ accounts = [
         "password/reset/done/",
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
+    ),
+    path("flickr/", flickr_login_views.flickr_login_start, name="flickr_login"),
+    path(
+        "flickr/callback/",
+        flickr_login_views.flickr_login_callback,
+        name="flickr_login_callback",
     ),
     path("profile/", views.profile, name="profile"),
     path("profile/edit/", views.profile_edit, name="profile_edit"),

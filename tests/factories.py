@@ -129,3 +129,107 @@ def make_signature(organisation: Organisation | None = None, **overrides):
     return AgreementSignature.objects.create(
         organisation=organisation, signed_by=signed_by, **fields
     )
+
+
+# --- Lifeboats -----------------------------------------------------------------------------------
+
+
+def make_lifeboat(
+    organisation: Organisation | None = None, *, status: str = "draft", photos=3, **fields
+):
+    """A lifeboat in `status` with `photos` pending photos (rows of the index), made directly
+    (no Flickr); by a new staff member of `organisation` (a new approved one by default)."""
+    from django.utils import timezone
+
+    from lifeboats.models import Lifeboat
+
+    organisation = organisation or make_organisation()
+    created_by = fields.pop("created_by", None)
+    if created_by is None:
+        created_by = make_membership(organisation).user
+    number = next(_sequence)
+    values = {
+        "name": f"Test lifeboat {number}",
+        "slug": f"test-lifeboat-{number}",
+        "purpose": "To keep these photos safe for future readers.",
+        "readme_selection": "They show the town's harbour over a century.",
+        "readme_future": "The captions were written by the photographers.",
+        "readme_usage": "Only as their licences allow.",
+        "urls": ["https://www.flickr.com/photos/example/albums/72157600000000001"],
+        "preflight": {"photos": photos, "by_licence": {"cc-by-2.0": photos}},
+        **fields,
+    }
+    if status != "draft":
+        values.setdefault("submitted_at", timezone.now())
+    lifeboat = Lifeboat.objects.create(
+        organisation=organisation, created_by=created_by, status=status, **values
+    )
+    for _ in range(photos):
+        make_lifeboat_photo(lifeboat)
+    if photos and "photos_total" not in fields:
+        lifeboat.photos_total = lifeboat.photos.count()
+        lifeboat.save(update_fields=["photos_total"])
+    return lifeboat
+
+
+def make_lifeboat_photo(lifeboat=None, **fields):
+    """A pending photo of `lifeboat` (a new draft by default), with a small stored listing."""
+    from lifeboats.models import LifeboatPhoto
+    from lifeboats.selection import listed_photo_to_json
+
+    lifeboat = lifeboat or make_lifeboat(photos=0)
+    number = next(_sequence)
+    photo_id = fields.pop("photo_id", str(50_000_000_000 + number))
+    owner_nsid = fields.pop("owner_nsid", "12345678@N01")
+    license_id = fields.pop("license_id", "cc-by-2.0")
+    values = {
+        "position": lifeboat.photos.count(),
+        "listing": listed_photo_to_json(
+            make_listed_photo(photo_id=photo_id, owner_nsid=owner_nsid, licence_id=license_id)
+        ),
+        **fields,
+    }
+    return LifeboatPhoto.objects.create(
+        lifeboat=lifeboat, photo_id=photo_id, owner_nsid=owner_nsid, license_id=license_id, **values
+    )
+
+
+def make_listed_photo(*, photo_id: str = "", owner_nsid: str = "12345678@N01", **fields):
+    """A `flickr.walkers.ListedPhoto` as a bulk listing gives it: public, CC BY, a thumbnail."""
+    from datetime import UTC, datetime
+
+    from flickr.walkers import ImageFile, ListedPhoto
+
+    photo_id = photo_id or str(50_000_000_000 + next(_sequence))
+    values = {
+        "id": photo_id,
+        "owner_nsid": owner_nsid,
+        "owner_username": "example",
+        "owner_realname": "Example Photographer",
+        "owner_path_alias": None,
+        "title": f"Photo {photo_id}",
+        "description": None,
+        "licence_id": "cc-by-2.0",
+        "date_uploaded": datetime(2010, 5, 1, 12, 0, tzinfo=UTC),
+        "date_taken": None,
+        "last_update": datetime(2011, 1, 1, 12, 0, tzinfo=UTC),
+        "visibility": "public",
+        "safety_level": "safe",
+        "media": "photo",
+        "original_format": "jpg",
+        "views": 10,
+        "count_comments": 0,
+        "count_faves": 0,
+        "tags": (),
+        "machine_tags": (),
+        "location": None,
+        "thumbnail": ImageFile(
+            url=f"https://live.staticflickr.com/1/{photo_id}_secret_t.jpg", width=100, height=75
+        ),
+        "original": ImageFile(
+            url=f"https://live.staticflickr.com/1/{photo_id}_secret_o.jpg", width=1024, height=768
+        ),
+        "has_all_sizes": True,
+        **fields,
+    }
+    return ListedPhoto(**values)

@@ -1,5 +1,5 @@
-"""Start everything a developer needs: the web server, a django-q2 worker and, with no real
-Flickr key, the Flickr sandbox. Ctrl-C stops them all."""
+"""Start everything a developer needs: the web server, the django-q2 workers (background tasks
+and lifeboat builds) and, with no real Flickr key, the Flickr sandbox. Ctrl-C stops them all."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 SANDBOX_API_KEY = "sandbox-key"
+SANDBOX_API_SECRET = "sandbox-secret"
 
 
 @dataclass
@@ -48,6 +49,7 @@ class Command(BaseCommand):
     def handle(
         self, *args, host: str, port: int, sandbox_port: int, sandbox_photos: int, **options
     ):
+        self.host, self.sandbox_port = host, sandbox_port
         services = self.plan(host, port, sandbox_port, sandbox_photos)
         for service in services:
             if service.name in {"web", "sandbox"}:
@@ -72,8 +74,11 @@ class Command(BaseCommand):
             base = f"http://{host}:{sandbox_port}"
             env = {
                 "FLICKR_API_KEY": SANDBOX_API_KEY,
+                "FLICKR_API_SECRET": SANDBOX_API_SECRET,
                 "FLICKR_API_URL": f"{base}/services/rest/",
                 "FLICKR_OAUTH_URL": f"{base}/services/oauth/",
+                # The sandbox is not the real Flickr: let demo builds go ten times faster.
+                "FLICKR_RATE_LIMIT_PER_HOUR": os.environ.get("FLICKR_RATE_LIMIT_PER_HOUR", "36000"),
             }
             services.append(
                 Service(
@@ -88,6 +93,8 @@ class Command(BaseCommand):
                 )
             )
         services.append(Service("worker", manage("qcluster"), env))
+        # Lifeboat builds run in short chunk tasks on their own cluster (docs/building.md).
+        services.append(Service("builder", manage("qcluster"), {**env, "Q_CLUSTER_NAME": "builds"}))
         services.append(Service("web", manage("runserver", f"{host}:{port}"), env))
         return services
 
@@ -96,7 +103,16 @@ class Command(BaseCommand):
             self.stdout.write(f"Starting {service.name}: {' '.join(service.argv[1:])}")
             service.process = subprocess.Popen(service.argv, env={**os.environ, **service.env})
             if service.name == "sandbox":
-                time.sleep(1.0)  # let it print its example URLs before the others start talking
+                self.wait_until_listening(service, self.sandbox_port)
+
+    def wait_until_listening(self, service: Service, port: int, timeout: float = 60) -> None:
+        """Let the sandbox print its example URLs before the others start talking to it."""
+        deadline = time.monotonic() + timeout
+        while port_is_free(self.host, port):
+            assert service.process is not None
+            if service.process.poll() is not None or time.monotonic() > deadline:
+                raise CommandError(f"The {service.name} did not start; its output above says why.")
+            time.sleep(0.2)
 
     def wait(self, services: list[Service]) -> None:
         signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
