@@ -20,8 +20,12 @@ from legal.models import (
     AgreementVersion,
     ConsentItem,
     ConsentRequest,
+    InclusionNotice,
+    LicenceChangeRecord,
     LicencePolicy,
     Notification,
+    RemovalRequest,
+    RemovalRequestPhoto,
 )
 from portal.models import User
 
@@ -291,3 +295,88 @@ class ConsentItemAdmin(ReadOnlyAdmin):
     search_fields = ["photo_id", "request__owner_nsid", "request__lifeboat__name", "message"]
     readonly_fields = ["request", "photo_id", "status", "message", "decided_at", "decided_by"]
     list_select_related = ["request", "request__lifeboat", "decided_by"]
+
+
+# --- Removal requests, inclusion notices, licence changes ---------------------------------------
+
+
+class RemovalRequestPhotoInline(admin.TabularInline):
+    model = RemovalRequestPhoto
+    extra = 0
+    can_delete = False
+    readonly_fields = ["photo_id"]
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(RemovalRequest)
+class RemovalRequestAdmin(ReadOnlyAdmin):
+    """Read-only: admins decide on the portal's review page, with a note for the photographer."""
+
+    list_display = ["pk", "owner_nsid", "photographer", "status", "created_at", "decided_at"]
+    list_filter = ["status", "created_at"]
+    search_fields = ["owner_nsid", "photographer__username", "photos__photo_id"]
+    readonly_fields = [
+        "photographer",
+        "owner_nsid",
+        "reason",
+        "status",
+        "created_at",
+        "decided_at",
+        "decided_by",
+        "decision_note",
+        "review_link",
+    ]
+    inlines = [RemovalRequestPhotoInline]
+
+    @admin.display(description="decide")
+    def review_link(self, removal: RemovalRequest) -> str:
+        if not removal.is_pending:
+            return "Decided."
+        return format_html(
+            '<a href="{}#removal-{}">Grant or refuse it on the review page</a>',
+            reverse("legal:removal_review"),
+            removal.pk,
+        )
+
+
+@admin.register(InclusionNotice)
+class InclusionNoticeAdmin(ReadOnlyAdmin):
+    list_display = [
+        "photographer_nsid",
+        "lifeboat",
+        "photo_count",
+        "created_at",
+        "sent_in_digest_at",
+    ]
+    list_filter = ["created_at", "sent_in_digest_at"]
+    search_fields = ["photographer_nsid", "lifeboat__name"]
+    list_select_related = ["lifeboat"]
+
+    @admin.display(description="photos")
+    def photo_count(self, notice: InclusionNotice) -> int:
+        return len(notice.photo_ids)
+
+
+@admin.register(LicenceChangeRecord)
+class LicenceChangeRecordAdmin(ReadOnlyAdmin):
+    list_display = ["photo_id", "owner_nsid", "old_licence", "new_licence", "detected_at"]
+    list_filter = ["detected_at", "new_licence_id"]
+    search_fields = ["photo_id", "owner_nsid"]
+    readonly_fields = [
+        "photo_id",
+        "owner_nsid",
+        "old_licence_id",
+        "new_licence_id",
+        "detected_at",
+        "lifeboats",
+    ]
+
+    @admin.display(description="old licence")
+    def old_licence(self, record: LicenceChangeRecord) -> str:
+        return licence_label(record.old_licence_id)
+
+    @admin.display(description="new licence")
+    def new_licence(self, record: LicenceChangeRecord) -> str:
+        return licence_label(record.new_licence_id)

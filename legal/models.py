@@ -642,3 +642,213 @@ class ConsentItem(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status == ConsentStatus.PENDING
+
+
+# --- Removal requests --------------------------------------------------------------------------
+
+
+class RemovalStatus(models.TextChoices):
+    PENDING = "pending", "Awaiting a decision"
+    GRANTED = "granted", "Granted"
+    REFUSED = "refused", "Refused"
+
+
+class RemovalRequestQuerySet(models.QuerySet):
+    def pending(self) -> RemovalRequestQuerySet:
+        return self.filter(status=RemovalStatus.PENDING)
+
+    def awaiting_review(self) -> RemovalRequestQuerySet:
+        """What a foundation admin has to decide, oldest first."""
+        return self.pending().select_related("photographer").order_by("created_at", "pk")
+
+    def recently_decided(self) -> RemovalRequestQuerySet:
+        return (
+            self.exclude(status=RemovalStatus.PENDING)
+            .select_related("photographer", "decided_by")
+            .order_by("-decided_at", "-pk")
+        )
+
+    def for_photographer(self, user) -> RemovalRequestQuerySet:
+        """The requests about photos this user owns on Flickr (by their NSID), newest first."""
+        if not user.is_authenticated or not user.is_active or not user.flickr_nsid:
+            return self.none()
+        return self.filter(owner_nsid=user.flickr_nsid).order_by("-created_at", "-pk")
+
+
+class RemovalRequest(models.Model):
+    """A photographer asks that photos of theirs already in lifeboats be taken out of them.
+
+    A foundation admin grants or refuses it with a note. Granting marks the photos `removed`
+    in every lifeboat that holds them (`legal.removals`).
+    """
+
+    photographer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="removal_requests"
+    )
+    owner_nsid = models.CharField(
+        "photographer's Flickr account id", max_length=32, validators=[validate_nsid]
+    )
+    reason = models.TextField(help_text="Why the photographer wants the photos removed.")
+    status = models.CharField(
+        max_length=10, choices=RemovalStatus.choices, default=RemovalStatus.PENDING
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decision_note = models.TextField(blank=True)
+
+    objects = RemovalRequestQuerySet.as_manager()
+
+    Status = RemovalStatus
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=RemovalStatus.values),
+                name="legal_removalrequest_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason=""), name="legal_removalrequest_reason_not_empty"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(status=RemovalStatus.PENDING, decided_at__isnull=True)
+                    | (
+                        ~Q(status=RemovalStatus.PENDING)
+                        & Q(decided_at__isnull=False)
+                        & ~Q(decision_note="")
+                    )
+                ),
+                name="legal_removalrequest_decision_has_date_and_note",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="legal_removal_status"),
+            models.Index(fields=["owner_nsid", "created_at"], name="legal_removal_owner"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Removal request {self.pk} by {self.owner_nsid} ({self.get_status_display()})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == RemovalStatus.PENDING
+
+
+class RemovalRequestPhoto(models.Model):
+    """One photo a removal request names."""
+
+    request = models.ForeignKey(RemovalRequest, on_delete=models.CASCADE, related_name="photos")
+    photo_id = models.CharField(max_length=32, db_index=True)
+
+    class Meta:
+        ordering = ["request", "pk"]
+        verbose_name = "photo to remove"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "photo_id"], name="legal_removalrequestphoto_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(photo_id__regex=r"^[0-9]+$"),
+                name="legal_removalrequestphoto_id_numeric",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Photo {self.photo_id}"
+
+
+# --- Inclusion notices -------------------------------------------------------------------------
+
+
+class InclusionNoticeQuerySet(models.QuerySet):
+    def unsent(self) -> InclusionNoticeQuerySet:
+        return self.filter(sent_in_digest_at__isnull=True)
+
+    def for_photographer(self, user) -> InclusionNoticeQuerySet:
+        """The notices about this user's photos (by their Flickr NSID), newest first."""
+        if not user.is_authenticated or not user.is_active or not user.flickr_nsid:
+            return self.none()
+        return (
+            self.filter(photographer_nsid=user.flickr_nsid)
+            .select_related("lifeboat", "lifeboat__organisation")
+            .order_by("-created_at", "-pk")
+        )
+
+
+class InclusionNotice(models.Model):
+    """A photographer told that a lifeboat holding their photos is ready: one per photographer
+    per lifeboat. Shown on their page at once; emailed in the next daily digest."""
+
+    photographer_nsid = models.CharField(
+        "photographer's Flickr account id", max_length=32, validators=[validate_nsid]
+    )
+    lifeboat = models.ForeignKey(
+        "lifeboats.Lifeboat", on_delete=models.CASCADE, related_name="inclusion_notices"
+    )
+    photo_ids = models.JSONField(default=list, help_text="The photographer's photos it holds.")
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_in_digest_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InclusionNoticeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lifeboat", "photographer_nsid"],
+                name="legal_inclusionnotice_one_per_photographer",
+            ),
+            models.CheckConstraint(
+                condition=~Q(photographer_nsid=""), name="legal_inclusionnotice_nsid_not_empty"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["photographer_nsid", "sent_in_digest_at"], name="legal_notice_unsent"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{len(self.photo_ids)} photos of {self.photographer_nsid} in {self.lifeboat_id}"
+
+
+# --- Licence watch -----------------------------------------------------------------------------
+
+
+class LicenceChangeRecord(models.Model):
+    """A licence change the licence watch found on Flickr for a photo in recent lifeboats.
+
+    Recorded once: the next run compares with the newest record, not with the index again.
+    """
+
+    photo_id = models.CharField(max_length=32, db_index=True)
+    owner_nsid = models.CharField(max_length=32, blank=True)
+    old_licence_id = models.CharField(max_length=40)
+    new_licence_id = models.CharField(max_length=40)
+    detected_at = models.DateTimeField(default=timezone.now)
+    lifeboats = models.ManyToManyField(
+        "lifeboats.Lifeboat",
+        related_name="licence_changes",
+        blank=True,
+        help_text="The recent lifeboats that hold the photo under its old licence.",
+    )
+
+    class Meta:
+        ordering = ["-detected_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(old_licence_id=models.F("new_licence_id")),
+                name="legal_licencechangerecord_is_a_change",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Photo {self.photo_id}: {self.old_licence_id} → {self.new_licence_id}"

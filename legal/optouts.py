@@ -28,10 +28,9 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from flickr.client import FlickrClient
-from flickr.errors import FlickrError, ResourceNotFound
 from flickr.urls import parse_photo_reference
 from legal.models import OptOut, OptOutPhoto, OptOutScope
-from lifeboats import index
+from legal.ownership import photo_owners
 from portal.errors import Forbidden, InvalidTransition, PortalError
 from portal.models import User
 
@@ -230,10 +229,7 @@ def _parse_photo_ids(references: Iterable[str]) -> list[str]:
 
 def _check_ownership(nsid: str, photo_ids: list[str], flickr: FlickrClient | None) -> None:
     """Refuse, naming them, photos owned by someone else or unknown to Flickr."""
-    owners = index.owners_of(photo_ids)
-    to_ask = [photo_id for photo_id in photo_ids if photo_id not in owners]
-    if to_ask:
-        owners.update(_owners_on_flickr(to_ask, flickr))
+    owners = photo_owners(photo_ids, flickr=flickr)
     not_found = [photo_id for photo_id in photo_ids if not owners.get(photo_id)]
     not_yours = [photo_id for photo_id in photo_ids if owners.get(photo_id, {nsid}) - {nsid}]
     if not_yours:
@@ -247,26 +243,6 @@ def _check_ownership(nsid: str, photo_ids: list[str], flickr: FlickrClient | Non
             f"Flickr has no public photo {_listing(not_found, with_word=False)}: check the "
             "ids (private photos never go into lifeboats). Nothing was changed."
         )
-
-
-def _owners_on_flickr(photo_ids: list[str], flickr: FlickrClient | None) -> dict[str, set[str]]:
-    if flickr is None:
-        from lifeboats.flickr_client import portal_flickr_client
-
-        with portal_flickr_client() as client:
-            return _owners_on_flickr(photo_ids, client)
-    owners: dict[str, set[str]] = {}
-    for photo_id in photo_ids:
-        try:
-            owners[photo_id] = {flickr.get_photo_info(photo_id).owner.nsid}
-        except ResourceNotFound:
-            owners[photo_id] = set()
-        except FlickrError as error:
-            raise PortalError(
-                f"We could not ask Flickr who owns photo {photo_id!r} ({error}). Please try "
-                "again in a few minutes. Nothing was changed."
-            ) from error
-    return owners
 
 
 def _listing(photo_ids: list[str], *, with_word: bool = True) -> str:

@@ -1,4 +1,5 @@
-"""The photographer's page: their photos in lifeboats, consent requests, and opt-outs."""
+"""The photographer's page: their photos in lifeboats, notices, consent requests, opt-outs
+and removal requests."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from legal import optouts
+from legal import notices, optouts, removals
 from legal.models import ConsentRequest, ConsentStatus, OptOut, OptOutScope
 from lifeboats import index
 from portal.errors import PortalError
@@ -47,6 +48,28 @@ class OptOutForm(forms.Form):
         return [line.strip() for line in self.cleaned_data["photos"].splitlines() if line.strip()]
 
 
+class RemovalRequestForm(forms.Form):
+    """Ask the foundation to remove photos of yours from the lifeboats that hold them."""
+
+    prefix = "removal"  # the page's opt-out form has a "photos" field too
+
+    photos = forms.CharField(
+        label="Photos to remove",
+        max_length=50_000,
+        widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
+        help_text="Flickr photo ids or links to single photos, one a line.",
+    )
+    reason = forms.CharField(
+        label="Why should they be removed?",
+        max_length=removals.REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The foundation reads this before deciding.",
+    )
+
+    def photo_references(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["photos"].splitlines() if line.strip()]
+
+
 @dataclass(frozen=True)
 class PhotoRow:
     """One photo of the photographer in one lifeboat, as the page shows it."""
@@ -62,6 +85,30 @@ class PhotoRow:
 def photographer(request: HttpRequest) -> HttpResponse:
     """Everything about the logged-in photographer's photos, in one page."""
     return _render_page(request, OptOutForm())
+
+
+@require_POST
+def removal_create(request: HttpRequest) -> HttpResponse:
+    """Send a removal request for photos of the photographer's in lifeboats."""
+    removal_form = RemovalRequestForm(request.POST)
+    if not removal_form.is_valid():
+        return _render_page(request, OptOutForm(), removal_form=removal_form, status=400)
+    try:
+        removals.removal_request_create(
+            photographer=request.user,  # type: ignore[arg-type]
+            photo_ids=removal_form.photo_references(),
+            reason=removal_form.cleaned_data["reason"],
+        )
+    except PortalError as error:
+        removal_form.add_error(None, error.message)
+        return _render_page(
+            request, OptOutForm(), removal_form=removal_form, status=error.status_code
+        )
+    messages.success(
+        request,
+        "Your removal request was sent: the foundation will decide and tell you in your inbox.",
+    )
+    return redirect(reverse("legal:photographer") + "#removal-requests")
 
 
 @require_POST
@@ -104,7 +151,13 @@ def optout_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(reverse("legal:photographer") + "#opt-outs")
 
 
-def _render_page(request: HttpRequest, form: OptOutForm, *, status: int = 200) -> HttpResponse:
+def _render_page(
+    request: HttpRequest,
+    form: OptOutForm,
+    *,
+    removal_form: RemovalRequestForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     nsid = getattr(request.user, "flickr_nsid", None)
     if not nsid:
         return render(request, "legal/photographer.html", {"needs_flickr": True}, status=status)
@@ -123,6 +176,9 @@ def _render_page(request: HttpRequest, form: OptOutForm, *, status: int = 200) -
             "opt_outs": opt_outs,
             "all_opted_out": all_opted_out(opt_outs),
             "form": form,
+            "inclusion_notices": notices.notices_for(request.user),
+            "removal_requests": removals.removal_requests_of(request.user),
+            "removal_form": removal_form or RemovalRequestForm(),
         },
         status=status,
     )

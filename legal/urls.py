@@ -1,6 +1,6 @@
 from django.urls import path
 
-from legal import consent_views, inbox_views, photographer_views, views
+from legal import consent_views, inbox_views, photographer_views, removal_views, views
 
 app_name = "legal"
 
@@ -30,4 +30,7 @@ urlpatterns = [
         photographer_views.optout_withdraw,
         name="optout_withdraw",
     ),
+    path("photographer/removals/", photographer_views.removal_create, name="removal_create"),
+    path("removals/", removal_views.removal_review, name="removal_review"),
+    path("removals/<int:pk>/decide/", removal_views.removal_decide, name="removal_decide"),
 ]

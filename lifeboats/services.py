@@ -22,6 +22,7 @@ from flickr.client import FlickrClient
 from flickr.preflight import summarise
 from flickr.walkers import Selection, SelectionError, resolve_selection
 from legal.consent import licence_review
+from legal.notices import record_inclusion_notices
 from legal.services import agreement_status_for, organisation_may_request_lifeboats
 from lifeboats import notifications
 from lifeboats.errors import InvalidSelection, LifeboatError, MissingAnswer, NotReadyToSubmit
@@ -417,6 +418,7 @@ def lifeboat_mark_ready(
             expires_at=ready_at + timedelta(days=settings.LIFEBOAT_DOWNLOAD_DAYS),
         )
         transaction.on_commit(partial(notifications.lifeboat_ready, moved.pk))
+        transaction.on_commit(partial(record_inclusion_notices, moved.pk))
     return _refresh(lifeboat, moved)
 
 

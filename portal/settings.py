@@ -271,6 +271,8 @@ STORAGES = {
 LIFEBOAT_DOWNLOAD_DAYS = env_int("LIFEBOAT_DOWNLOAD_DAYS", 14)
 LIFEBOAT_MAX_PHOTOS = env_int("LIFEBOAT_MAX_PHOTOS", 10_000)
 CONSENT_WINDOW_DAYS = env_int("CONSENT_WINDOW_DAYS", 14)
+# The licence watch re-checks photos of lifeboats ready or downloaded in the last N days.
+LICENCE_WATCH_DAYS = env_int("LICENCE_WATCH_DAYS", 90)
 
 FLICKR_API_KEY = env_str("FLICKR_API_KEY")
 FLICKR_API_SECRET = env_str("FLICKR_API_SECRET")
