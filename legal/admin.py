@@ -24,6 +24,8 @@ from legal.models import (
     LicenceChangeRecord,
     LicencePolicy,
     Notification,
+    OptOut,
+    OptOutPhoto,
     RemovalRequest,
     RemovalRequestPhoto,
 )
@@ -380,3 +382,31 @@ class LicenceChangeRecordAdmin(ReadOnlyAdmin):
     @admin.display(description="new licence")
     def new_licence(self, record: LicenceChangeRecord) -> str:
         return licence_label(record.new_licence_id)
+
+
+class OptOutPhotoInline(admin.TabularInline):
+    model = OptOutPhoto
+    extra = 0
+    can_delete = False
+    readonly_fields = ["photo_id"]
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(OptOut)
+class OptOutAdmin(ReadOnlyAdmin):
+    """Photographers' opt-outs: made and withdrawn by the photographers themselves."""
+
+    list_display = ["photographer_nsid", "scope", "created_at", "withdrawn_at"]
+    list_filter = ["scope", "created_at", "withdrawn_at"]
+    search_fields = ["photographer_nsid", "photos__photo_id"]
+    readonly_fields = [
+        "photographer_nsid",
+        "scope",
+        "created_at",
+        "created_by",
+        "withdrawn_at",
+        "withdrawn_by",
+    ]
+    inlines = [OptOutPhotoInline]

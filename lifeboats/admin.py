@@ -10,6 +10,7 @@ from django.http import HttpRequest
 
 from lifeboats.models import (
     FlickrBudget,
+    FlickrResponseCache,
     Lifeboat,
     LifeboatDownload,
     LifeboatEvent,
@@ -234,3 +235,20 @@ class LifeboatDownloadAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_select_related = ["lifeboat", "user"]
     readonly_fields = ["lifeboat", "user", "at", "size", "ip"]
     date_hierarchy = "at"
+
+
+@admin.register(FlickrResponseCache)
+class FlickrResponseCacheAdmin(admin.ModelAdmin):
+    """Raw Flickr answers kept per photo and `last_update`, so a resumed build asks nothing
+    twice. The builder writes them; they are here to look at."""
+
+    list_display = ["photo_id", "method", "last_update", "fetched_at"]
+    list_filter = ["method"]
+    search_fields = ["photo_id"]
+    readonly_fields = ["photo_id", "last_update", "method", "params_key", "body", "fetched_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

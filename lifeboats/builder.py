@@ -32,6 +32,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from email.utils import parseaddr
 from typing import IO, Any
 from xml.etree import ElementTree
 from xml.etree.ElementTree import Element
@@ -53,7 +54,8 @@ from flickr.errors import (
     UserDeleted,
 )
 from flickr.photo_record import PhotoRecord, PhotoRecordFetcher, photo_record_to_package_dict
-from legal.consent import build_may_start, consent_for_photo
+from legal.consent import build_may_start, consent_for_photo, licence_decision
+from legal.models import LicenceDecision
 from legal.optouts import photo_is_opted_out
 from lifeboats import services
 from lifeboats.media import StorageFailure, download_to_storage, stored_file_matches, stored_size
@@ -382,12 +384,28 @@ def exclusion_reason_for(row: LifeboatPhoto) -> str | None:
         return ExclusionReason.REMOVED
     if photo_is_opted_out(photo_id=row.photo_id, owner_nsid=row.owner_nsid):
         return ExclusionReason.OPTED_OUT
+    if built_outside_review(row.lifeboat) and _policy_for(row) == LicenceDecision.BLOCK:
+        return ExclusionReason.LICENCE_BLOCKED
     return None
+
+
+def built_outside_review(lifeboat: Lifeboat) -> bool:
+    """A lifeboat the foundation builds itself (`build_lifeboat`) was never submitted, so no
+    licence review asked anyone: it carries no agreement signature."""
+    return lifeboat.agreement_signature_id is None
+
+
+def _policy_for(row: LifeboatPhoto) -> str:
+    if row.owner_nsid in row.lifeboat.organisation.flickr_nsids:
+        return LicenceDecision.INCLUDE
+    return licence_decision(row.license_id).decision
 
 
 def consent_for(row: LifeboatPhoto) -> PhotoConsent:
     """The consent the package records for an included photo (DESIGN 8)."""
     consent = consent_for_photo(row.lifeboat_id, row.photo_id)
+    if built_outside_review(row.lifeboat) and _policy_for(row) == LicenceDecision.CONSENT:
+        return PhotoConsent(required=True, status="not_asked")
     decided_at = consent["decidedAt"]
     return PhotoConsent(
         required=consent["required"],
@@ -648,7 +666,7 @@ def package_lifeboat_for(lifeboat: Lifeboat) -> PackageLifeboat:
         creator=PackageCreator(organisation=lifeboat.organisation.name, user=creator_name),
         agreement=_package_agreement(lifeboat),
         contact_name=creator_name,
-        contact_email=creator.email,
+        contact_email=creator.email or parseaddr(settings.DEFAULT_FROM_EMAIL)[1],
         built_at=timezone.now(),
     )
 
@@ -658,7 +676,7 @@ def _package_agreement(lifeboat: Lifeboat) -> PackageAgreement:
     if signature is None:
         return PackageAgreement(
             version="none",
-            signed_at=lifeboat.created_at,
+            signed_at=None,
             approved_at=None,
             text_markdown=NO_AGREEMENT_TEXT,
         )

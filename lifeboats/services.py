@@ -19,13 +19,20 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from flickr.client import FlickrClient
+from flickr.errors import FlickrError
 from flickr.preflight import summarise
 from flickr.walkers import Selection, SelectionError, resolve_selection
 from legal.consent import licence_review
 from legal.notices import record_inclusion_notices
 from legal.services import agreement_status_for, organisation_may_request_lifeboats
 from lifeboats import notifications
-from lifeboats.errors import InvalidSelection, LifeboatError, MissingAnswer, NotReadyToSubmit
+from lifeboats.errors import (
+    FlickrTrouble,
+    InvalidSelection,
+    LifeboatError,
+    MissingAnswer,
+    NotReadyToSubmit,
+)
 from lifeboats.flickr_client import portal_flickr_client
 from lifeboats.models import Lifeboat, LifeboatEvent, LifeboatPhoto, LifeboatStatus, PhotoState
 from lifeboats.selection import listed_photo_from_json, listed_photo_to_json
@@ -111,6 +118,8 @@ def _resolve(client: FlickrClient | None, urls: list[str]) -> Selection:
         raise InvalidSelection(str(error)) from error
     except SelectionError as error:
         raise InvalidSelection(str(error)) from error
+    except FlickrError as error:
+        raise FlickrTrouble.from_error(error) from error
 
 
 def _clean_urls(urls: Any) -> list[str]:

@@ -22,14 +22,13 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from flickr.errors import FlickrError, InvalidApiKey
 from flickr.licenses import is_unknown, licence_label
 from legal.markdown import render_markdown
 from legal.optouts import opted_out_photo_ids
 from legal.services import AgreementStatus, agreement_status_for
 from lifeboats import services, summaries
 from lifeboats.access import get_lifeboat_for
-from lifeboats.errors import InvalidSelection, LifeboatError
+from lifeboats.errors import FlickrTrouble, InvalidSelection, LifeboatError
 from lifeboats.forms import NewLifeboatForm, ReadmeForm, ReadmePreviewForm, RemovePhotosForm
 from lifeboats.models import (
     ExclusionReason,
@@ -160,10 +159,8 @@ def lifeboat_new(request: HttpRequest, slug: str) -> HttpResponse:
             form.add_error("urls", error.message)
         except Forbidden as error:
             return _forbidden(request, error.message)
-        except LifeboatError as error:
+        except (LifeboatError, FlickrTrouble) as error:
             form.add_error(None, error.message)
-        except FlickrError as error:
-            form.add_error(None, flickr_trouble(error))
         else:
             messages.success(
                 request,
@@ -181,19 +178,6 @@ def lifeboat_new(request: HttpRequest, slug: str) -> HttpResponse:
             "step": 1,
         },
         status=400 if form.is_bound else 200,
-    )
-
-
-def flickr_trouble(error: FlickrError) -> str:
-    """A message for Flickr failing us, rather than the URLs being wrong. Nothing was saved."""
-    if isinstance(error, InvalidApiKey):
-        return (
-            "The portal's Flickr API key was refused, so no photos could be looked up. Nothing "
-            "was saved; please tell the foundation."
-        )
-    return (
-        "Flickr did not answer properly while we looked up your photos, so nothing was saved. "
-        f"Please try again in a few minutes. (Flickr said: {error})"
     )
 
 
@@ -623,6 +607,7 @@ def photo_state_counts(lifeboat: Lifeboat) -> dict[str, Any]:
     return {
         "included": counts["included"],
         "pending": counts["pending"],
+        "pending_consent": counts["pending_consent"],
         "excluded": excluded,
         "excluded_total": sum(item.count for item in excluded),
     }

@@ -39,6 +39,10 @@ REASON_WORDS: dict[str, str] = {
 CONSENT_WORDS: dict[str, str] = {
     "not_required": "No consent needed (an open licence, or the organisation's own photo)",
     "granted": "The photographer gave consent",
+    "not_asked": (
+        "Not asked: the foundation built this lifeboat itself, outside the request workflow, "
+        "although the licence policy would have asked the photographer"
+    ),
 }
 
 FLICKR_PHOTO_URL = "https://www.flickr.com/photo.gne?id={photo_id}"

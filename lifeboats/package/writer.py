@@ -60,7 +60,7 @@ PHOTO_ID = re.compile(r"[0-9]+", re.ASCII)
 SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*", re.ASCII)
 EXTENSION = re.compile(r"[a-z0-9]{1,10}", re.ASCII)
 SHA512_HEX = re.compile(r"[0-9a-f]{128}", re.ASCII)
-CONSENT_STATUSES = frozenset({"not_required", "granted"})
+CONSENT_STATUSES = frozenset({"not_required", "granted", "not_asked"})
 
 OpenFile = Callable[[str], IO[bytes]]
 
@@ -92,7 +92,7 @@ class PackageAgreement:
     """The agreement version the organisation signed, its text in Markdown, and its dates."""
 
     version: str
-    signed_at: datetime
+    signed_at: datetime | None
     approved_at: datetime | None
     text_markdown: str
     signed_by: str = ""
@@ -144,8 +144,9 @@ class StoredFile:
 
 @dataclass(frozen=True)
 class PhotoConsent:
-    """Whether the photo needed its owner's consent, and the answer (`not_required` or
-    `granted`: photos without consent are excluded, not packaged)."""
+    """Whether the photo needed its owner's consent, and the answer: `not_required`, `granted`,
+    or `not_asked` (a lifeboat the foundation built itself with `build_lifeboat`, outside the
+    request workflow). Photos refused or left unanswered are excluded, not packaged."""
 
     required: bool = False
     status: str = "not_required"
@@ -317,7 +318,9 @@ def lifeboat_object(
         },
         "agreement": {
             "version": lifeboat.agreement.version,
-            "signedAt": iso_utc(lifeboat.agreement.signed_at),
+            "signedAt": (
+                iso_utc(lifeboat.agreement.signed_at) if lifeboat.agreement.signed_at else None
+            ),
             "approvedAt": _optional_iso(lifeboat.agreement.approved_at),
         },
         "photoCount": photo_count,

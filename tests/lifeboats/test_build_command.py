@@ -10,8 +10,12 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
+from legal.consent import licence_decision
+from legal.models import LicenceDecision
 from lifeboats.management.commands.build_lifeboat import ProgressBar
 from lifeboats.models import Lifeboat, LifeboatEvent, LifeboatStatus
+from lifeboats.package import read_js_file
+from lifeboats.storage import lifeboat_storage
 from tests.flickr import sandbox_helpers
 from tests.lifeboats.test_builder import SMALL_ALBUM, WORLD_PHOTOS
 from tests.lifeboats.test_faults import FAILING_STORAGE, storages_with
@@ -120,3 +124,55 @@ def test_progress_is_plain_lines_at_each_tenth_elsewhere():
     assert written[0] == "1/20 photos\n"
     assert written[-1] == "20/20 photos\n"
     assert len(written) == 11
+
+
+def test_an_empty_purpose_exits_2_before_calling_flickr(flickr_sandbox):
+    """The purpose opens the README and the bag's description: an empty one is bad input."""
+    with pytest.raises(CommandError) as raised:
+        run(SMALL_ALBUM, "--name", "Harbour", "--purpose", "  ")
+
+    assert raised.value.returncode == 2
+    assert "--purpose" in str(raised.value)
+    assert sum(flickr_sandbox.calls.values()) == 0
+
+
+def test_flickr_refusing_the_key_exits_1_with_a_message_not_a_traceback(sandbox):
+    """A key Flickr refuses is a failed build (exit 1) with a message saying what happened."""
+    server = sandbox(photos=WORLD_PHOTOS, api_key="the-real-key")
+    with (
+        override_settings(FLICKR_API_URL=server.api_url, FLICKR_API_KEY="a-wrong-key"),
+        pytest.raises(CommandError) as raised,
+    ):
+        run(SMALL_ALBUM, "--name", "Harbour", "--purpose", "Keep.")
+
+    assert raised.value.returncode == 1
+    assert "API key was refused" in str(raised.value)
+    assert not Lifeboat.objects.exists()
+
+
+def test_a_package_built_outside_the_workflow_says_no_one_was_asked(flickr_sandbox):
+    """Built by the foundation itself, the package claims no signed agreement, marks photos
+    the licence policy would have asked about as `not_asked`, and still names a contact."""
+    run(SMALL_ALBUM, "--name", "Harbour", "--purpose", "Keep them safe.")
+
+    lifeboat = Lifeboat.objects.get()
+    with lifeboat_storage().open(lifeboat.package_path, "rb") as stored:
+        archive = zipfile.ZipFile(stored)
+        root = f"{lifeboat.slug}/"
+        _, boat = read_js_file(archive.read(root + "data/metadata/lifeboat.js"))
+        consents = {
+            row.photo_id: read_js_file(
+                archive.read(f"{root}data/metadata/photos/{row.photo_id}.js")
+            )[1]["consent"]
+            for row in lifeboat.photos.included()
+        }
+        readme = archive.read(root + "data/README.html").decode()
+        bag_info = archive.read(root + "bag-info.txt").decode()
+
+    assert boat["agreement"]["signedAt"] is None
+    assert "No agreement was signed" in readme
+    assert "Contact-Email: " in bag_info
+    for row in lifeboat.photos.included():
+        needs_consent = licence_decision(row.license_id).decision == LicenceDecision.CONSENT
+        expected = {"required": True, "status": "not_asked", "decidedAt": None}
+        assert (consents[row.photo_id] == expected) == needs_consent

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from flickr.urls import encode_base58
-from lifeboats.index import lifeboats_holding
+from lifeboats.index import entry_as_dict, index_entries, lifeboats_holding
 from lifeboats.models import LifeboatStatus
 from tests.factories import make_lifeboat, make_lifeboat_photo, make_organisation
 
@@ -212,3 +212,12 @@ def test_the_command_exits_2_on_bad_input():
     with pytest.raises(CommandError, match=expected) as raised:
         call_command("lookup_photo", "https://example.org/")
     assert raised.value.returncode == 2
+
+
+def test_the_fast_lookup_gives_the_same_answer_as_the_index_rows(ready):
+    """`lifeboats_holding` (plain values) answers exactly as the rows themselves would."""
+    photo_id = ready.photos.first().photo_id
+
+    assert lifeboats_holding(photo_id) == [
+        entry_as_dict(entry) for entry in index_entries(photo_id)
+    ]

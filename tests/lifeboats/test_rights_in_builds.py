@@ -153,3 +153,14 @@ def test_the_review_page_shows_the_consent_summary(server, client):
     page = client.get(reverse("lifeboats:review", args=[lifeboat.pk])).content.decode()
 
     assert f'<span class="stat-value">{needed}</span> <span class="stat-label">need their' in page
+
+
+def test_the_lifeboat_page_counts_photos_waiting_for_consent(server, client):
+    """Staff see how many of their photos wait for an answer from their owners."""
+    lifeboat = submitted_lifeboat(server, ARCHIVE_ALBUM)
+    waiting = ConsentItem.objects.filter(request__lifeboat=lifeboat).count()
+    client.force_login(lifeboat.created_by)
+
+    page = client.get(reverse("lifeboats:detail", args=[lifeboat.pk])).content.decode()
+
+    assert f'id="count-pending-consent">{waiting}<' in page

@@ -19,7 +19,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 
 from lifeboats.builder import build_in_process
-from lifeboats.errors import LifeboatError
+from lifeboats.errors import FlickrTrouble, LifeboatError
 from lifeboats.flickr_client import portal_flickr_client
 from lifeboats.models import Lifeboat, LifeboatStatus
 from lifeboats.services import lifeboat_create
@@ -81,6 +81,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, urls, name, purpose, output, organisation, user, **options):
+        if not purpose.strip():
+            raise CommandError(
+                "--purpose is empty: say why this lifeboat exists; it becomes the package's "
+                "External-Description and opens its README.",
+                returncode=BAD_INPUT,
+            )
         output_path = self.checked_output(output)
         owner, creator = self.organisation_and_user(organisation, user)
         with portal_flickr_client() as client:
@@ -95,6 +101,8 @@ class Command(BaseCommand):
                 )
             except LifeboatError as exc:
                 raise CommandError(str(exc), returncode=BAD_INPUT) from exc
+            except FlickrTrouble as exc:
+                raise CommandError(exc.message, returncode=BUILD_FAILED) from exc
             self.approve(lifeboat, creator)
             self.stdout.write(f"Building {lifeboat.name!r} ({lifeboat.photos_total} photos)")
             progress = ProgressBar(self.write_now, interactive=self.stdout.isatty())

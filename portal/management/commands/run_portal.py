@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+# Exit codes of a process that ended because it was told to: Ctrl-C or a polite kill.
+STOPPED_AS_ASKED = {0, -signal.SIGINT, -signal.SIGTERM, 128 + signal.SIGINT}
 SANDBOX_API_KEY = "sandbox-key"
 SANDBOX_API_SECRET = "sandbox-secret"
 
@@ -60,7 +62,11 @@ class Command(BaseCommand):
                         f"cannot start. Stop whatever is using it, or pass "
                         f"--{'port' if service.name == 'web' else 'sandbox-port'} with another."
                     )
-        self.start_all(services)
+        try:
+            self.start_all(services)
+        except BaseException:
+            self.stop_all(services)
+            raise
         self.stdout.write(self.style.SUCCESS(f"\nThe portal is running at http://{host}:{port}/"))
         self.stdout.write(
             "Log in with one of the demo accounts printed above. Ctrl-C stops everything.\n"
@@ -117,19 +123,27 @@ class Command(BaseCommand):
     def wait(self, services: list[Service]) -> None:
         signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
         try:
-            while True:
-                for service in services:
-                    assert service.process is not None
-                    if service.process.poll() is not None:
-                        raise CommandError(
-                            f"The {service.name} stopped (exit code {service.process.returncode}); "
-                            "stopping the others. Its output above says why."
-                        )
+            while not any(self.has_stopped(service) for service in services):
                 time.sleep(0.5)
         except KeyboardInterrupt:
             self.stdout.write("\nStopping...")
         finally:
             self.stop_all(services)
+
+    def has_stopped(self, service: Service) -> bool:
+        """A service that ended on Ctrl-C (the terminal signals every process at once) stopped
+        as asked; one that ended on its own failed, and takes the others down with it."""
+        assert service.process is not None
+        code = service.process.poll()
+        if code is None:
+            return False
+        if code in STOPPED_AS_ASKED:
+            self.stdout.write(f"\nThe {service.name} stopped; stopping the others...")
+            return True
+        raise CommandError(
+            f"The {service.name} stopped (exit code {code}), so the others are stopped too. "
+            "Its output above says why."
+        )
 
     def stop_all(self, services: list[Service]) -> None:
         for service in reversed(services):

@@ -1,0 +1,28 @@
+"""Notification subjects and bodies are plain text: names are written as typed, not as HTML."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+
+from legal.models import Notification
+from lifeboats import notifications
+from tests.factories import make_foundation_admin, make_lifeboat
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_name_with_an_apostrophe_reads_as_typed_in_the_subject_and_the_email(
+    django_capture_on_commit_callbacks,
+):
+    """A lifeboat called "Tom's <harbour>" is not turned into HTML entities anywhere."""
+    admin = make_foundation_admin()
+    lifeboat = make_lifeboat(name="Tom's <harbour>", status="submitted")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications.lifeboat_submitted(lifeboat.pk)
+
+    notice = Notification.objects.get(recipient=admin)
+    assert "Tom's <harbour>" in notice.subject
+    assert "&#x27;" not in notice.subject + notice.body
+    assert "Tom's <harbour>" in mail.outbox[0].subject
