@@ -666,3 +666,22 @@ def test_api_docs_describe_the_lifeboat_fields(db):
     assert Client().get("/api/docs").status_code == 200
     schemas = Client().get("/api/openapi.json").json()["components"]["schemas"]
     assert "future readers" in schemas["ReadmeIn"]["properties"]["future"]["description"]
+
+
+def test_flickr_refusing_the_portal_key_is_a_503_with_a_message_and_creates_nothing(sandbox, staff):
+    """When Flickr refuses the portal's key, the caller gets a JSON 503 saying so, not a 500."""
+    server = sandbox(photos=20, api_key="the-real-key")
+    with override_settings(FLICKR_API_URL=server.api_url, FLICKR_API_KEY="a-wrong-key"):
+        response = ApiClient(staff).post(
+            LIFEBOATS,
+            {
+                "name": "Harbour",
+                "purpose": "Keep them.",
+                "readme": {"selection": "", "future": "", "usage": ""},
+                "urls": ["https://www.flickr.com/photos/sandbox-archive/"],
+            },
+        )
+
+    assert response.status_code == 503
+    assert "API key was refused" in response.json()["detail"]
+    assert not Lifeboat.objects.exists()
