@@ -3,14 +3,15 @@
 Each service checks who may act (raising `portal.errors.Forbidden` or `NotFound`), validates
 its input (raising a `lifeboats.errors.LifeboatError`), and changes the status only through
 `lifeboats.states.move`. Flickr is called before any transaction opens; emails, inbox
-notifications and build tasks are registered with `transaction.on_commit`.
+notifications and build tasks are registered with `transaction.on_commit`; a notification
+that fails (a mail server down) is logged and never undoes or hides the change it reports.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
-from functools import partial
+from functools import partial, update_wrapper
 from typing import Any
 
 from django.conf import settings
@@ -103,6 +104,13 @@ def _refresh(target: Lifeboat, source: Lifeboat) -> Lifeboat:
     for field in Lifeboat._meta.concrete_fields:
         setattr(target, field.attname, getattr(source, field.attname))
     return target
+
+
+def notify_after_commit(send: Callable[..., Any], *args: Any) -> None:
+    """Send a notification once the change it reports is committed; if sending fails it is
+    logged, and the change stands."""
+    call = update_wrapper(partial(send, *args), send)  # a name for Django's error log
+    transaction.on_commit(call, robust=True)
 
 
 # --- Creating and editing a draft ------------------------------------------------------------
@@ -324,7 +332,7 @@ def lifeboat_submit(lifeboat: Lifeboat, *, by: User) -> Lifeboat:
             submitted_at=timezone.now(),
         )
         licence_review(moved)
-        transaction.on_commit(partial(notifications.lifeboat_submitted, locked.pk))
+        notify_after_commit(notifications.lifeboat_submitted, locked.pk)
     return _refresh(lifeboat, moved)
 
 
@@ -376,7 +384,7 @@ def _decide(lifeboat: Lifeboat, to: str, *, by: User, note: str, kind: str) -> L
         if to != LifeboatStatus.DRAFT:
             decision = {"decided_at": timezone.now(), "decided_by": by}
         moved = move(locked.pk, to, actor=by, note=note, **decision)
-        transaction.on_commit(partial(notifications.lifeboat_decided, moved.pk, kind, note))
+        notify_after_commit(notifications.lifeboat_decided, moved.pk, kind, note)
         if to == LifeboatStatus.APPROVED:
             transaction.on_commit(partial(enqueue_build, moved.pk))
     return _refresh(lifeboat, moved)
@@ -426,8 +434,8 @@ def lifeboat_mark_ready(
             ready_at=ready_at,
             expires_at=ready_at + timedelta(days=settings.LIFEBOAT_DOWNLOAD_DAYS),
         )
-        transaction.on_commit(partial(notifications.lifeboat_ready, moved.pk))
-        transaction.on_commit(partial(record_inclusion_notices, moved.pk))
+        notify_after_commit(notifications.lifeboat_ready, moved.pk)
+        notify_after_commit(record_inclusion_notices, moved.pk)
     return _refresh(lifeboat, moved)
 
 
@@ -438,7 +446,7 @@ def lifeboat_mark_failed(lifeboat: Lifeboat, *, message: str) -> Lifeboat:
         moved = move(
             lifeboat.pk, LifeboatStatus.FAILED, actor=None, note=message, failure_message=message
         )
-        transaction.on_commit(partial(notifications.lifeboat_failed, moved.pk))
+        notify_after_commit(notifications.lifeboat_failed, moved.pk)
     return _refresh(lifeboat, moved)
 
 
