@@ -16,12 +16,12 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from lifeboats import summaries
 from lifeboats.models import (
     ExclusionReason,
     Lifeboat,
@@ -93,17 +93,20 @@ def agreement(lifeboat: Lifeboat) -> dict[str, Any] | None:
 
 
 def photo_counts(lifeboat: Lifeboat) -> dict[str, Any]:
-    """Photos by state, and the excluded ones by reason (one query)."""
-    counts: dict[str, Any] = {state: 0 for state in PhotoState.values}
-    excluded_by_reason: dict[str, int] = {}
-    rows = lifeboat.photos.values("state", "reason").annotate(n=Count("pk")).order_by()
-    for row in rows:
-        counts[row["state"]] += row["n"]
-        if row["state"] == PhotoState.EXCLUDED:
-            excluded_by_reason[row["reason"]] = excluded_by_reason.get(row["reason"], 0) + row["n"]
-    counts["total"] = sum(counts[state] for state in PhotoState.values)
-    counts["excluded_by_reason"] = dict(sorted(excluded_by_reason.items()))
-    return counts
+    """Photos by state, and the excluded ones by reason: the portal's own counts
+    (`lifeboats.summaries.photo_counts`), with photos waiting for consent counted as pending."""
+    counts = summaries.photo_counts(lifeboat)
+    by_reason = counts["excluded"]
+    by_state: dict[str, int] = {
+        PhotoState.PENDING: counts["pending"] + counts["pending_consent"],
+        PhotoState.INCLUDED: counts["included"],
+        PhotoState.EXCLUDED: sum(by_reason.values()),
+    }
+    return {
+        **by_state,
+        "total": sum(by_state.values()),
+        "excluded_by_reason": dict(sorted(by_reason.items())),
+    }
 
 
 def downloads(lifeboat: Lifeboat) -> dict[str, Any]:
