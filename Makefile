@@ -32,7 +32,7 @@ lint: install
 	$(BIN)/ruff format --check .
 
 typecheck: install
-	$(BIN)/mypy portal lifeboats legal flickr
+	$(BIN)/mypy portal lifeboats legal flickr commons
 
 migrations-check: install
 	$(BIN)/python manage.py makemigrations --check --dry-run

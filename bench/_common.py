@@ -17,6 +17,7 @@ Configuration goes through the environment that `portal/settings.py` reads, so c
 processes (workers, `manage.py qcluster`) get the same settings by inheriting it.
 
     python bench/_common.py sandbox --photos N [--seed S] [--log FILE] [--latency-ms MS]
+                                    [--commons-members M]
 
 runs the logging sandbox in the foreground (the scripts start it this way); it prints one
 JSON line with its URLs once it listens.
@@ -164,9 +165,12 @@ class SandboxProcess:
         seed: int = 1,
         log: Path | None = None,
         latency_ms: float = 0,
+        commons_members: int | None = None,
     ) -> None:
         command = [PYTHON, str(Path(__file__)), "sandbox", "--photos", str(photos)]
         command += ["--seed", str(seed), "--latency-ms", str(latency_ms)]
+        if commons_members is not None:
+            command += ["--commons-members", str(commons_members)]
         if log is not None:
             command += ["--log", str(log)]
         self.process = subprocess.Popen(
@@ -223,7 +227,13 @@ def read_sandbox_log(path: Path) -> list[LoggedRequest]:
     return requests
 
 
-def serve_logging_sandbox(photos: int, seed: int, log: Path | None, latency_ms: float) -> None:
+def serve_logging_sandbox(
+    photos: int,
+    seed: int,
+    log: Path | None,
+    latency_ms: float,
+    commons_members: int | None = None,
+) -> None:
     """Serve a sandbox that appends `time kind method photo_id api_key` for every request."""
     from flickr.sandbox.data import SandboxWorld
     from flickr.sandbox.server import STATIC_PATH, VIDEO_PATH, SandboxServer
@@ -260,7 +270,7 @@ def serve_logging_sandbox(photos: int, seed: int, log: Path | None, latency_ms: 
                 write("media", "video", match.group(1), "")
             return answer
 
-    world = SandboxWorld.generate(photos=photos, seed=seed)
+    world = SandboxWorld.generate(photos=photos, seed=seed, commons_members=commons_members)
     server = LoggingSandbox(world, latency_ms=latency_ms).start()
     print(json.dumps({"url": server.url, "api_url": server.api_url}), flush=True)
     signal.signal(signal.SIGTERM, lambda *_: server.stop())
@@ -380,8 +390,13 @@ def main(argv: list[str] | None = None) -> int:
     sandbox.add_argument("--seed", type=int, default=1)
     sandbox.add_argument("--log", type=Path)
     sandbox.add_argument("--latency-ms", type=float, default=0)
+    sandbox.add_argument(
+        "--commons-members", type=int, help="a Commons of N members owning every photo"
+    )
     args = parser.parse_args(argv)
-    serve_logging_sandbox(args.photos, args.seed, args.log, args.latency_ms)
+    serve_logging_sandbox(
+        args.photos, args.seed, args.log, args.latency_ms, commons_members=args.commons_members
+    )
     return 0
 
 

@@ -28,8 +28,6 @@ import random
 import statistics
 import sys
 import time
-from datetime import date, datetime
-from typing import Any
 
 from _common import (
     ThrowawayDatabase,
@@ -38,49 +36,13 @@ from _common import (
     today,
     work_folder,
 )
+from _postgres import insert_sql, percentile, server_milliseconds, without_secondary_indexes
 
 FIRST_PHOTO_ID = 50_000_000_000
 PHOTOS_PER_ROW = 1 / 2.5  # the photo id space, as a share of the rows
 STRIDE = 7919  # a prime: p -> (p * STRIDE + offset) % space is one-to-one
 BATCH_ROWS = 1_000_000
 TARGET_P95_MS = 5.0
-
-
-def sql_literal(value: Any) -> str:
-    """A literal for a model field's default, for the columns the load does not set."""
-    import json
-
-    if value is None:
-        return "NULL"
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int | float):
-        return str(value)
-    if isinstance(value, dict | list):
-        return "'" + json.dumps(value).replace("'", "''") + "'::jsonb"
-    if isinstance(value, datetime | date):
-        return "now()"
-    return "'" + str(value).replace("'", "''") + "'"
-
-
-def insert_sql(model, explicit: dict[str, str], source: str) -> str:
-    """INSERT ... SELECT with `explicit` expressions, and every other column at its default."""
-    columns, values = [], []
-    for field in model._meta.concrete_fields:
-        if field.column in explicit:
-            expression = explicit[field.column]
-        elif field.primary_key:
-            continue
-        elif field.null:
-            expression = "NULL"
-        else:
-            expression = sql_literal(field.get_default())
-        columns.append(field.column)
-        values.append(expression)
-    return (
-        f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) "
-        f"SELECT {', '.join(values)} FROM {source}"
-    )
 
 
 def fill(cursor, *, rows: int, lifeboats: int, report) -> None:
@@ -150,57 +112,6 @@ def fill(cursor, *, rows: int, lifeboats: int, report) -> None:
                 )
             )
             report(f"  {end:,} rows")
-
-
-class without_secondary_indexes:
-    """Drop a table's secondary indexes and constraints; create them again on exit."""
-
-    def __init__(self, cursor, table: str, report) -> None:
-        self.cursor, self.table, self.report = cursor, table, report
-
-    def __enter__(self) -> None:
-        cursor, table = self.cursor, self.table
-        cursor.execute(
-            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-            "WHERE conrelid = %s::regclass AND contype IN ('f', 'u', 'c')",
-            [table],
-        )
-        self.constraints = cursor.fetchall()
-        names = {name for name, _definition in self.constraints}
-        cursor.execute(
-            "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.tablename = %s "
-            "AND i.indexname NOT IN (SELECT conname FROM pg_constraint WHERE contype = 'p')",
-            [table],
-        )
-        self.indexes = [(name, sql) for name, sql in cursor.fetchall() if name not in names]
-        for name, _definition in self.constraints:
-            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-        for name, _sql in self.indexes:
-            cursor.execute(f'DROP INDEX "{name}"')
-
-    def __exit__(self, *exc_info: object) -> None:
-        started = time.monotonic()
-        for _name, sql in self.indexes:
-            self.cursor.execute(sql)
-        for name, definition in self.constraints:
-            self.cursor.execute(f'ALTER TABLE {self.table} ADD CONSTRAINT "{name}" {definition}')
-        self.report(
-            f"  {len(self.indexes)} indexes and {len(self.constraints)} constraints created "
-            f"again in {time.monotonic() - started:.0f}s"
-        )
-
-
-def server_milliseconds(queryset) -> float:
-    """The query's execution time inside PostgreSQL (EXPLAIN ANALYZE), planning included."""
-    import json
-
-    (plan,) = json.loads(queryset.explain(analyze=True, format="json"))
-    return float(plan["Planning Time"]) + float(plan["Execution Time"])
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def measure(args: argparse.Namespace) -> str:

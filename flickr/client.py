@@ -42,6 +42,7 @@ from flickr.errors import (
 )
 from flickr.records import (
     Comment,
+    CommonsInstitution,
     ExifTag,
     Favorite,
     GalleryRef,
@@ -305,6 +306,10 @@ class FlickrClient:
         nsid = validate_user_id(user_id)
         rsp = self.call("flickr.people.getInfo", error_map=USER_ERRORS, user_id=nsid)
         return parsers.parse_user(rsp)
+
+    def list_commons_institutions(self) -> list[CommonsInstitution]:
+        """Every member of Flickr Commons (one call: the method is not paginated)."""
+        return parsers.parse_commons_institutions(self.call("flickr.commons.getInstitutions"))
 
     def get_licences(self) -> dict[str, Licence]:
         return parsers.parse_licences(self.call("flickr.photos.licenses.getInfo"))

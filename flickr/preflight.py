@@ -183,3 +183,15 @@ def summarise(
         rate_per_hour=rate_per_hour,
         notes=(PEOPLE_NOTE,),
     )
+
+
+def duration_text(hours: float) -> str:
+    """`0.2` → "about 12 minutes"; `3.46` → "about 3.5 hours"."""
+    minutes = round(hours * 60)
+    if minutes < 1:
+        return "under a minute"
+    if minutes < 90:
+        return f"about {minutes} minute{'s' if minutes != 1 else ''}"
+    if hours < 48:
+        return f"about {hours:.1f} hours"
+    return f"about {hours / 24:.1f} days"

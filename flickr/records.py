@@ -16,6 +16,7 @@ from flickr.licenses import Licence
 __all__ = [
     "AlbumRef",
     "Comment",
+    "CommonsInstitution",
     "DateTaken",
     "ExifTag",
     "Favorite",
@@ -253,3 +254,21 @@ class UserInfo:
     is_pro: bool
     is_deleted: bool
     photo_count: int | None
+    # The buddy icon: None for Flickr's default icon (iconserver="0").
+    icon_server: str | None = None
+    icon_farm: int = 0
+
+
+@dataclass(frozen=True)
+class CommonsInstitution:
+    """One member of Flickr Commons, as flickr.commons.getInstitutions lists it.
+
+    The URLs are None when the institution has not given one.
+    """
+
+    nsid: str
+    name: str
+    date_launch: datetime
+    site_url: str | None
+    licence_url: str | None
+    flickr_url: str | None

@@ -1,4 +1,5 @@
-"""The one way views and API endpoints fetch a lifeboat for a user (default deny)."""
+"""The one way views and API endpoints fetch a lifeboat for a user (default deny), and who
+may start a lifeboat request for an organisation."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import uuid
 from typing import Any
 
 from lifeboats.models import Lifeboat
+from lifeboats.services import is_member
 from portal.errors import NotFound
+from portal.models import Organisation, User
 
 
 def get_lifeboat_for(user: Any, pk: Any) -> Lifeboat:
@@ -24,3 +27,18 @@ def get_lifeboat_for(user: Any, pk: Any) -> Lifeboat:
         return visible.get(pk=lifeboat_id)
     except Lifeboat.DoesNotExist:
         raise NotFound(f"There is no lifeboat {str(pk)!r}.") from None
+
+
+def why_cannot_request(user: User, organisation: Organisation) -> str | None:
+    """None when `user` may start a lifeboat request for `organisation`; else the reason."""
+    if not is_member(user, organisation):
+        return (
+            f"Only staff and managers of {organisation} can request lifeboats for it. "
+            "Foundation admins review requests once they are submitted."
+        )
+    if not organisation.is_approved:
+        return (
+            f"{organisation} is {organisation.get_status_display().lower()}: lifeboats can be "
+            "requested once the foundation has approved the organisation."
+        )
+    return None

@@ -23,11 +23,12 @@ from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from flickr.licenses import is_unknown, licence_label
+from flickr.preflight import duration_text
 from legal.markdown import render_markdown
 from legal.optouts import opted_out_photo_ids
 from legal.services import AgreementStatus, agreement_status_for
 from lifeboats import services, summaries
-from lifeboats.access import get_lifeboat_for
+from lifeboats.access import get_lifeboat_for, why_cannot_request
 from lifeboats.errors import FlickrTrouble, InvalidSelection, LifeboatError
 from lifeboats.forms import NewLifeboatForm, ReadmeForm, ReadmePreviewForm, RemovePhotosForm
 from lifeboats.models import (
@@ -36,6 +37,7 @@ from lifeboats.models import (
     LifeboatPhoto,
     LifeboatStatus,
 )
+from lifeboats.prefill import discard_prefill, prefill_for
 from portal.access import get_organisation_for
 from portal.errors import Forbidden, NotFound, PortalError
 from portal.models import Membership, Organisation, User
@@ -96,21 +98,6 @@ def _draft_only(request: HttpRequest, lifeboat: Lifeboat) -> HttpResponse | None
     return redirect(lifeboat)
 
 
-def why_cannot_request(user: User, organisation: Organisation) -> str | None:
-    """None when `user` may start a lifeboat request for `organisation`; else the reason."""
-    if not _is_member(user, organisation):
-        return (
-            f"Only staff and managers of {organisation} can request lifeboats for it. "
-            "Foundation admins review requests once they are submitted."
-        )
-    if not organisation.is_approved:
-        return (
-            f"{organisation} is {organisation.get_status_display().lower()}: lifeboats can be "
-            "requested once the foundation has approved the organisation."
-        )
-    return None
-
-
 # --- The organisation's lifeboats ------------------------------------------------------------
 
 
@@ -141,12 +128,17 @@ def lifeboat_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def lifeboat_new(request: HttpRequest, slug: str) -> HttpResponse:
-    """Paste Flickr URLs and name the lifeboat; the photos are looked up on Flickr."""
+    """Paste Flickr URLs and name the lifeboat; the photos are looked up on Flickr.
+
+    With `?prefill=<token>` (see `lifeboats.prefill`) the form starts filled in.
+    """
     user = _user(request)
     organisation = get_organisation_for(user, slug)
     if reason := why_cannot_request(user, organisation):
         return _forbidden(request, reason)
-    form = NewLifeboatForm(request.POST or None)
+    prefill_token = request.GET.get("prefill")
+    prefill = prefill_for(request.session, prefill_token)
+    form = NewLifeboatForm(request.POST or None, initial=prefill.initial() if prefill else None)
     if request.method == "POST" and form.is_valid():
         try:
             lifeboat = services.lifeboat_create(
@@ -162,6 +154,7 @@ def lifeboat_new(request: HttpRequest, slug: str) -> HttpResponse:
         except (LifeboatError, FlickrTrouble) as error:
             form.add_error(None, error.message)
         else:
+            discard_prefill(request.session, prefill_token)
             messages.success(
                 request,
                 f"Found {lifeboat.photos_total:,} photo{'s' if lifeboat.photos_total != 1 else ''}."
@@ -175,6 +168,7 @@ def lifeboat_new(request: HttpRequest, slug: str) -> HttpResponse:
             "organisation": organisation,
             "form": form,
             "agreement": agreement_status_for(organisation),
+            "prefill": prefill,
             "step": 1,
         },
         status=400 if form.is_bound else 200,
@@ -282,18 +276,6 @@ def licence_counts(by_licence: dict[str, int]) -> list[Tally]:
         Tally(licence_label(licence_id), count, flagged=is_unknown(licence_id))
         for licence_id, count in by_licence.items()
     ]
-
-
-def duration_text(hours: float) -> str:
-    """`0.2` → "about 12 minutes"; `3.46` → "about 3.5 hours"."""
-    minutes = round(hours * 60)
-    if minutes < 1:
-        return "under a minute"
-    if minutes < 90:
-        return f"about {minutes} minute{'s' if minutes != 1 else ''}"
-    if hours < 48:
-        return f"about {hours:.1f} hours"
-    return f"about {hours / 24:.1f} days"
 
 
 def preflight_context(lifeboat: Lifeboat) -> dict[str, Any]:

@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "portal",
     "legal",
     "lifeboats",
+    "commons",
     "flickr",
 ]
 

@@ -72,5 +72,6 @@ urlpatterns = [
     path("api/", exempt_from_login_required(api.urls)),
     path("admin/", admin.site.urls),
     path("legal/", include("legal.urls")),
+    path("commons/", include("commons.urls")),
     path("", include("lifeboats.urls")),
 ]

@@ -233,3 +233,100 @@ def make_listed_photo(*, photo_id: str = "", owner_nsid: str = "12345678@N01", *
         **fields,
     }
     return ListedPhoto(**values)
+
+
+# --- The Commons catalogue ---------------------------------------------------------------------
+
+
+def make_commons_member(**overrides):
+    """A current Flickr Commons member with a path alias, joined in 2008 unless told."""
+    from datetime import UTC, datetime
+
+    from commons.models import CommonsMember
+
+    number = next(_sequence)
+    fields = {
+        "nsid": f"{30_000_000 + number}@N0{number % 8 + 1}",
+        "name": f"Example Commons Archive {number}",
+        "path_alias": f"example-commons-{number}",
+        "date_launch": datetime(2008, 6, 1, tzinfo=UTC),
+        **overrides,
+    }
+    return CommonsMember.objects.create(**fields)
+
+
+def index_commons_photo(photo) -> None:
+    """Rebuild a photo's search text from its words and comments, as the crawler does."""
+    from commons.search import document_for, refresh_search_vectors
+
+    photo.search_text = document_for(
+        title=photo.title,
+        description=photo.description,
+        tags=photo.tags,
+        comments=photo.comments.order_by("date_created", "pk").values_list("text", flat=True),
+    )
+    photo.save(update_fields=["search_text"])
+    refresh_search_vectors([photo.pk])
+
+
+def make_commons_photo(member=None, **overrides):
+    """A catalogued photo (of a new member unless given), indexed for search."""
+    from datetime import UTC, datetime, timedelta
+
+    from commons.models import CommonsPhoto
+
+    number = next(_sequence)
+    fields = {
+        "photo_id": str(45_000_000_000 + number),
+        "title": f"Catalogued photo {number}",
+        "licence_id": "nkcr",
+        "date_uploaded": datetime(2015, 1, 1, tzinfo=UTC) + timedelta(minutes=number),
+        "views": 10,
+        "thumbnail_url": f"https://live.staticflickr.com/65535/{45_000_000_000 + number}_abc_t.jpg",
+        "thumbnail_width": 100,
+        "thumbnail_height": 75,
+        **overrides,
+    }
+    photo = CommonsPhoto.objects.create(member=member or make_commons_member(), **fields)
+    index_commons_photo(photo)
+    return photo
+
+
+def make_commons_comment(photo=None, **overrides):
+    """A comment on a catalogued photo (a new one unless given); the photo is re-indexed."""
+    from datetime import UTC, datetime, timedelta
+
+    from commons.models import CommonsComment
+
+    number = next(_sequence)
+    photo = photo or make_commons_photo()
+    fields = {
+        "comment_id": f"{photo.photo_id}-{number}",
+        "author_nsid": f"{60_000_000 + number}@N05",
+        "author_name": f"Commenter {number}",
+        "text": f"Comment number {number}",
+        "date_created": datetime(2020, 1, 1, tzinfo=UTC) + timedelta(minutes=number),
+        **overrides,
+    }
+    comment = CommonsComment.objects.create(photo=photo, **fields)
+    photo.count_comments = photo.comments.count()
+    photo.save(update_fields=["count_comments"])
+    index_commons_photo(photo)
+    return comment
+
+
+def make_commons_crawl(*, status: str = "finished", stats=None, **overrides):
+    """A crawl; a finished one stores the catalogue's current totals unless `stats` is given."""
+    from django.utils import timezone
+
+    from commons.models import CommonsCrawl
+    from commons.stats import catalogue_stats
+
+    finished = status == "finished"
+    fields = {
+        "status": status,
+        "finished_at": timezone.now() if finished else None,
+        "stats": (catalogue_stats() if stats is None else stats) if finished else {},
+        **overrides,
+    }
+    return CommonsCrawl.objects.create(**fields)

@@ -11,8 +11,9 @@ from __future__ import annotations
 import calendar
 import math
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from flickr.licenses import LICENCES_BY_FLICKR_NUMBER
@@ -72,6 +73,7 @@ class RequestContext:
 
 
 Params = Mapping[str, str]
+T = TypeVar("T")
 Handler = Callable[[SandboxWorld, Params, RequestContext], list[Element]]
 
 
@@ -262,10 +264,12 @@ def _url_attributes(
     photo: Photo, extras: set[str], context: RequestContext
 ) -> list[tuple[str, object]]:
     attrs: list[tuple[str, object]] = []
-    for key, suffix in URL_EXTRAS.items():
-        if f"url_{key}" not in extras:
-            continue
-        size = photo.size(suffix)
+    wanted = [(key, suffix) for key, suffix in URL_EXTRAS.items() if f"url_{key}" in extras]
+    if not wanted:
+        return attrs
+    sizes = {size.suffix: size for size in photo.sizes()}
+    for key, suffix in wanted:
+        size = sizes.get(suffix)
         if size is None:
             continue  # Flickr leaves out a size the photo does not have
         attrs += [
@@ -276,13 +280,18 @@ def _url_attributes(
     return attrs
 
 
-def _paged(items: list, page: int, per_page: int) -> list:
+def _present(world: SandboxWorld, indices: Iterable[int]) -> list[int]:
+    """The photos of a collection still on Flickr: `remove_photo` takes them out."""
+    return [i for i in indices if not world.is_removed(i)]
+
+
+def _paged(items: Sequence[T], page: int, per_page: int) -> Sequence[T]:
     start = (page - 1) * per_page
     return items[start : start + per_page]
 
 
 def _photos_listing(
-    world: SandboxWorld, indices: list[int], params: Params, context: RequestContext
+    world: SandboxWorld, indices: Sequence[int], params: Params, context: RequestContext
 ) -> Element:
     page, per_page = _page(params)
     chosen = _paged(indices, page, per_page)
@@ -291,7 +300,7 @@ def _photos_listing(
 
 def _photos_element(
     world: SandboxWorld,
-    chosen: list[int],
+    chosen: Sequence[int],
     params: Params,
     context: RequestContext,
     *,
@@ -722,14 +731,17 @@ def search(world: SandboxWorld, params: Params, context: RequestContext) -> list
             "Parameterless searches have been disabled. "
             "Please use flickr.photos.getRecent instead.",
         )
-    indices = (
-        _tagged(world, tags, params.get("tag_mode", "any")) if tags else range(world.photo_count)
-    )
+    indices: Sequence[int] = range(world.photo_count)
+    if tags:
+        indices = _tagged(world, tags, params.get("tag_mode", "any"))
+    elif user_id:
+        indices = world.indices_owned_by(user_id.upper())
     matches = [
         i
         for i in indices
         if _upload_between(world, i, low, high)
         and (not user_id or world.owner_of(i).nsid == user_id.upper())
+        and not world.is_removed(i)
         and world.photo_at(i).state != "private"
     ]
     if params.get("sort", "date-posted-desc") != "date-posted-asc":
@@ -775,23 +787,16 @@ def get_public_photos(
     world: SandboxWorld, params: Params, context: RequestContext
 ) -> list[Element]:
     user = _user_param(world, params, context)
-    indices = [
-        i
-        for i in reversed(world.indices_owned_by(user.nsid))
-        if world.photo_at(i).state != "private"
-    ]
-    return [_photos_listing(world, indices, params, context)]
+    return [_photos_listing(world, world.public_listing(user.nsid), params, context)]
 
 
 def get_photos(world: SandboxWorld, params: Params, context: RequestContext) -> list[Element]:
     """people.getPhotos: the public photostream, plus private photos for their owner via OAuth."""
     user = _user_param(world, params, context)
-    is_owner = context.user is not None and context.user.nsid == user.nsid
-    indices = [
-        i
-        for i in reversed(world.indices_owned_by(user.nsid))
-        if is_owner or world.photo_at(i).state != "private"
-    ]
+    if context.user is not None and context.user.nsid == user.nsid:
+        indices = tuple(reversed(world.indices_owned_by(user.nsid)))
+    else:
+        indices = world.public_listing(user.nsid)
     return [_photos_listing(world, indices, params, context)]
 
 
@@ -866,9 +871,10 @@ def login_check(world: SandboxWorld, params: Params, context: RequestContext) ->
 def get_institutions(world: SandboxWorld, params: Params, context: RequestContext) -> list[Element]:
     institutions = []
     for user in sorted(world.commons_members(), key=lambda u: -(u.commons_launch or 0)):
+        # An empty site URL comes out as <url type="site" />, as Flickr sends it.
         urls = [
-            element("url", [("type", "site")], text=f"https://example.org/{user.url_name}/"),
-            element("url", [("type", "license")], text="https://www.flickr.com/commons/usage/"),
+            element("url", [("type", "site")], text=user.commons_site_url),
+            element("url", [("type", "license")], text=user.commons_licence_url),
             element("url", [("type", "flickr")], text=f"http://flickr.com/photos/{user.url_name}/"),
         ]
         institutions.append(
@@ -896,6 +902,7 @@ def album_photos(world: SandboxWorld, params: Params, context: RequestContext) -
     page, per_page = _page(params)
     extras = _extras(params)
     primary = album.photo_indices[0]
+    present = _present(world, album.photo_indices)
     photos = [
         list_photo(
             world,
@@ -905,9 +912,9 @@ def album_photos(world: SandboxWorld, params: Params, context: RequestContext) -
             with_owner=False,
             leading=[("isprimary", int(i == primary))],
         )
-        for i in _paged(list(album.photo_indices), page, per_page)
+        for i in _paged(present, page, per_page)
     ]
-    total = len(album.photo_indices)
+    total = len(present)
     attrs = [
         ("id", album.id),
         ("primary", world.photo_id(primary)),
@@ -991,6 +998,7 @@ def gallery_photos(world: SandboxWorld, params: Params, context: RequestContext)
     page, per_page = _page(params)
     extras = _extras(params)
     primary = gallery.photo_indices[0]
+    present = _present(world, gallery.photo_indices)
     photos = [
         list_photo(
             world,
@@ -999,9 +1007,9 @@ def gallery_photos(world: SandboxWorld, params: Params, context: RequestContext)
             context,
             trailing=[("is_primary", int(i == primary)), ("has_comment", 0)],
         )
-        for i in _paged(list(gallery.photo_indices), page, per_page)
+        for i in _paged(present, page, per_page)
     ]
-    total = len(gallery.photo_indices)
+    total = len(present)
     attrs = [
         ("page", page),
         ("pages", _pages(total, per_page)),
@@ -1041,7 +1049,7 @@ def pool_photos(world: SandboxWorld, params: Params, context: RequestContext) ->
         raise FlickrApiError(1, "Group not found")
     page, per_page = _page(params)
     extras = _extras(params)
-    newest_first = list(reversed(group.photo_indices))
+    newest_first = _present(world, reversed(group.photo_indices))
     photos = []
     for i in _paged(newest_first, page, per_page):
         photo = world.photo_at(i)

@@ -10,17 +10,20 @@ Attributes = Iterable[tuple[str, object]]
 
 def escape(value: object) -> str:
     text = str(value)
-    return (
-        text.replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace('"', "&quot;")
-        .replace("'", "&#039;")
-    )
+    # Most values (numbers, ids, URLs) need nothing; checking first keeps big listings fast.
+    if "&" in text or "<" in text or ">" in text or '"' in text or "'" in text:
+        return (
+            text.replace("&", "&amp;")
+            .replace("<", "&lt;")
+            .replace(">", "&gt;")
+            .replace('"', "&quot;")
+            .replace("'", "&#039;")
+        )
+    return text
 
 
 def format_attributes(attributes: Attributes) -> str:
-    return "".join(f' {name}="{escape(value)}"' for name, value in attributes)
+    return "".join([f' {name}="{escape(value)}"' for name, value in attributes])
 
 
 @dataclass

@@ -11,7 +11,13 @@
         assert server.calls["flickr.photos.getInfo"] == 1
 
 Every server the factory started is stopped when the test ends. Worlds are cached per
-(photos, seed), since they never change once generated.
+(photos, seed, commons_members) and shared between tests, so they must never change: a test
+that calls `add_comment`, `remove_photo` or `retitle_photo` generates its own world and
+serves that one:
+
+    world = SandboxWorld.generate(photos=300, commons_members=5)
+    server = sandbox(world=world)
+    world.add_comment(photo_id, author_nsid=world.users[7].nsid, text="Seen it!")
 """
 
 from __future__ import annotations
@@ -27,18 +33,30 @@ from flickr.sandbox.server import SandboxServer
 
 
 @functools.lru_cache(maxsize=8)
-def sandbox_world(photos: int = 200, seed: int = 1) -> SandboxWorld:
-    """A shared, read-only world for tests."""
-    return SandboxWorld.generate(photos=photos, seed=seed)
+def sandbox_world(
+    photos: int = 200, seed: int = 1, commons_members: int | None = None
+) -> SandboxWorld:
+    """A shared, read-only world for tests: never change it (see the module docstring)."""
+    return SandboxWorld.generate(photos=photos, seed=seed, commons_members=commons_members)
 
 
 @pytest.fixture
 def sandbox() -> Iterator[Callable[..., SandboxServer]]:
-    """A factory: `sandbox(photos=200, seed=1, **SandboxServer options)` -> a started server."""
+    """A factory: `sandbox(photos=200, seed=1, commons_members=None, **SandboxServer options)`
+    -> a started server over the shared world; `sandbox(world=...)` serves a world of the
+    test's own instead."""
     started: list[SandboxServer] = []
 
-    def start(photos: int = 200, seed: int = 1, **options: Any) -> SandboxServer:
-        server = SandboxServer(sandbox_world(photos, seed), **options).start()
+    def start(
+        photos: int = 200,
+        seed: int = 1,
+        *,
+        commons_members: int | None = None,
+        world: SandboxWorld | None = None,
+        **options: Any,
+    ) -> SandboxServer:
+        served = world if world is not None else sandbox_world(photos, seed, commons_members)
+        server = SandboxServer(served, **options).start()
         started.append(server)
         return server
 

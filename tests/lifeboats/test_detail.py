@@ -18,30 +18,11 @@ from tests.factories import (
     make_lifeboat_photo,
     make_membership,
     make_organisation,
-    make_signature,
 )
 
 pytestmark = pytest.mark.django_db
 
 NOW = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
-
-
-@pytest.fixture
-def organisation():
-    organisation = make_organisation()
-    make_signature(organisation, status="approved")
-    return organisation
-
-
-@pytest.fixture
-def staff(organisation):
-    return make_membership(organisation, role=Membership.Role.STAFF).user
-
-
-@pytest.fixture
-def staff_client(client, staff):
-    client.force_login(staff)
-    return client
 
 
 def detail(client, lifeboat) -> str:

@@ -44,25 +44,6 @@ def flickr(sandbox, settings):
     return server
 
 
-@pytest.fixture
-def organisation():
-    """An approved organisation whose current agreement is signed and approved."""
-    organisation = make_organisation()
-    make_signature(organisation, status="approved")
-    return organisation
-
-
-@pytest.fixture
-def staff(organisation):
-    return make_membership(organisation, role=Membership.Role.STAFF).user
-
-
-@pytest.fixture
-def staff_client(client, staff):
-    client.force_login(staff)
-    return client
-
-
 def new_url(organisation) -> str:
     return reverse("lifeboats:new", kwargs={"slug": organisation.slug})
 

@@ -47,12 +47,28 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--sandbox-port", type=int, default=8100)
         parser.add_argument("--sandbox-photos", type=int, default=500)
+        parser.add_argument(
+            "--sandbox-commons-members",
+            type=int,
+            default=None,
+            metavar="N",
+            help="Give the sandbox a Flickr Commons of N members who own every photo.",
+        )
 
     def handle(
-        self, *args, host: str, port: int, sandbox_port: int, sandbox_photos: int, **options
+        self,
+        *args,
+        host: str,
+        port: int,
+        sandbox_port: int,
+        sandbox_photos: int,
+        sandbox_commons_members: int | None,
+        **options,
     ):
         self.host, self.sandbox_port = host, sandbox_port
-        services = self.plan(host, port, sandbox_port, sandbox_photos)
+        services = self.plan(
+            host, port, sandbox_port, sandbox_photos, commons_members=sandbox_commons_members
+        )
         for service in services:
             if service.name in {"web", "sandbox"}:
                 wanted = port if service.name == "web" else sandbox_port
@@ -73,7 +89,15 @@ class Command(BaseCommand):
         )
         self.wait(services)
 
-    def plan(self, host: str, port: int, sandbox_port: int, sandbox_photos: int) -> list[Service]:
+    def plan(
+        self,
+        host: str,
+        port: int,
+        sandbox_port: int,
+        sandbox_photos: int,
+        *,
+        commons_members: int | None = None,
+    ) -> list[Service]:
         env: dict[str, str] = {}
         services: list[Service] = []
         if not settings.FLICKR_API_KEY:
@@ -86,18 +110,16 @@ class Command(BaseCommand):
                 # The sandbox is not the real Flickr: let demo builds go ten times faster.
                 "FLICKR_RATE_LIMIT_PER_HOUR": os.environ.get("FLICKR_RATE_LIMIT_PER_HOUR", "36000"),
             }
-            services.append(
-                Service(
-                    "sandbox",
-                    manage(
-                        "flickr_sandbox",
-                        "--port",
-                        str(sandbox_port),
-                        "--photos",
-                        str(sandbox_photos),
-                    ),
-                )
-            )
+            sandbox = [
+                "flickr_sandbox",
+                "--port",
+                str(sandbox_port),
+                "--photos",
+                str(sandbox_photos),
+            ]
+            if commons_members is not None:
+                sandbox += ["--commons-members", str(commons_members)]
+            services.append(Service("sandbox", manage(*sandbox)))
         services.append(Service("worker", manage("qcluster"), env))
         # Lifeboat builds run in short chunk tasks on their own cluster (docs/building.md).
         services.append(Service("builder", manage("qcluster"), {**env, "Q_CLUSTER_NAME": "builds"}))
