@@ -28,7 +28,7 @@ def crawl_commons() -> str:
 def crawl_chunk(crawl_id: str) -> str:
     """Run the crawl's steps for a share of the cluster timeout; queue the next chunk if
     there is more to do."""
-    with portal_flickr_client() as client:
+    with portal_flickr_client(budget_percent=settings.COMMONS_CRAWL_BUDGET_PERCENT) as client:
         outcome = crawler.crawl_chunk(
             crawl_id, client=client, time_limit=crawler.chunk_time_limit()
         )

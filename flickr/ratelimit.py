@@ -14,7 +14,8 @@ Implementations here:
 
 * `LocalBudget`: in this process only (the command line, tests); thread-safe.
 * `RedisBudget`: shared through Redis, computed by a Lua script on the Redis server's clock.
-* `UnlimitedBudget`: never waits (tests).
+* `UnlimitedBudget`: never waits (tests);
+* `CombinedBudget`: several at once, e.g. a job's own share inside the key-wide budget.
 
 The database-backed budget lives in `lifeboats.budget`, since this package has no models.
 """
@@ -209,3 +210,21 @@ class UnlimitedBudget(ReservingBudget):
 
     def __repr__(self) -> str:
         return "UnlimitedBudget()"
+
+
+class CombinedBudget:
+    """Every one of several budgets must grant the call, in the order given: e.g. a caller's
+    own smaller share first, then the key-wide budget, so the share is never exceeded and
+    the key's budget is spent only when the call is about to happen."""
+
+    def __init__(self, *budgets: RateBudget) -> None:
+        if not budgets:
+            raise ValueError("A combined budget needs at least one budget to combine.")
+        self.budgets = budgets
+
+    def acquire(self) -> None:
+        for budget in self.budgets:
+            budget.acquire()
+
+    def __repr__(self) -> str:
+        return f"CombinedBudget({', '.join(map(repr, self.budgets))})"

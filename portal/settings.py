@@ -275,6 +275,13 @@ LIFEBOAT_MAX_PHOTOS = env_int("LIFEBOAT_MAX_PHOTOS", 10_000)
 CONSENT_WINDOW_DAYS = env_int("CONSENT_WINDOW_DAYS", 14)
 # The licence watch re-checks photos of lifeboats ready or downloaded in the last N days.
 LICENCE_WATCH_DAYS = env_int("LICENCE_WATCH_DAYS", 90)
+# The most of the Flickr budget the Commons crawler may take, in per cent, so builds keep the rest.
+COMMONS_CRAWL_BUDGET_PERCENT = env_int("COMMONS_CRAWL_BUDGET_PERCENT", 50)
+if not 1 <= COMMONS_CRAWL_BUDGET_PERCENT <= 100:
+    raise ImproperlyConfigured(
+        "COMMONS_CRAWL_BUDGET_PERCENT must be between 1 and 100, "
+        f"got {COMMONS_CRAWL_BUDGET_PERCENT}"
+    )
 
 FLICKR_API_KEY = env_str("FLICKR_API_KEY")
 FLICKR_API_SECRET = env_str("FLICKR_API_SECRET")

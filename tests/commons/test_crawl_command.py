@@ -179,7 +179,7 @@ def test_progress_lines_are_written_at_most_every_interval(flickr_sandbox):
 def test_ctrl_c_exits_1_and_says_how_to_resume(flickr_sandbox, monkeypatch):
     """Interrupted, the command says the crawl stays running and how to continue it."""
 
-    def interrupting_client() -> FlickrClient:
+    def interrupting_client(**options) -> FlickrClient:
         def refuse(request):
             raise KeyboardInterrupt
 

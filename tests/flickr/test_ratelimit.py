@@ -15,6 +15,7 @@ import pytest
 import redis
 
 from flickr.ratelimit import (
+    CombinedBudget,
     LocalBudget,
     RateBudget,
     RedisBudget,
@@ -302,3 +303,42 @@ def test_redis_budget_counts_the_calls_it_granted(redis_budget):
     budget.acquire()
     assert budget.granted == 2
     assert len(sleeps) == 1
+
+
+# --- CombinedBudget -----------------------------------------------------------------------
+
+
+class RecordingBudget:
+    def __init__(self, name: str, log: list[str]) -> None:
+        self.name, self.log = name, log
+
+    def acquire(self) -> None:
+        self.log.append(self.name)
+
+
+def test_combined_budget_asks_every_budget_in_order():
+    """Each call is granted by the job's own share first, then by the key-wide budget."""
+    log: list[str] = []
+    budget = CombinedBudget(RecordingBudget("share", log), RecordingBudget("key", log))
+
+    budget.acquire()
+    budget.acquire()
+
+    assert isinstance(budget, RateBudget)
+    assert log == ["share", "key", "share", "key"]
+
+
+def test_combined_budget_keeps_to_the_smallest_rate():
+    """A share at half the key's rate spaces the calls twice as far apart as the key would."""
+    fake = FakeTime()
+    budget = CombinedBudget(local_budget(1800, fake), local_budget(3600, fake))
+
+    for _ in range(5):
+        budget.acquire()
+
+    assert fake.now - 1000.0 == pytest.approx(4 * 2.0)
+
+
+def test_combined_budget_needs_a_budget():
+    with pytest.raises(ValueError, match="at least one budget"):
+        CombinedBudget()

@@ -19,6 +19,8 @@ from django.db import connection
 from django.urls import reverse
 
 from flickr.ratelimit import (
+    CombinedBudget,
+    LocalBudget,
     RateBudget,
     RedisBudget,
     interval_for,
@@ -26,6 +28,7 @@ from flickr.ratelimit import (
     most_calls_in_any_window,
 )
 from lifeboats.budget import DatabaseBudget, database_now, shared_budget
+from lifeboats.flickr_client import portal_flickr_client
 from lifeboats.models import FlickrBudget
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent.parent
@@ -117,6 +120,29 @@ def test_shared_budget_is_redis_when_configured(settings):
     assert isinstance(budget, RedisBudget)
     assert budget.rate_per_hour == 4321
     budget.close()
+
+
+def test_a_client_with_a_share_keeps_to_it_inside_the_shared_budget(settings):
+    """`portal_flickr_client(budget_percent=50)` paces itself at half the key's rate before
+    asking the budget every worker shares; at 100 it uses the shared budget alone."""
+    settings.REDIS_URL = ""
+    settings.FLICKR_RATE_LIMIT_PER_HOUR = 3600
+
+    with portal_flickr_client(budget_percent=50) as client:
+        assert isinstance(client.budget, CombinedBudget)
+        own_share, key_wide = client.budget.budgets
+        assert isinstance(own_share, LocalBudget)
+        assert own_share.rate_per_hour == 1800
+        assert isinstance(key_wide, DatabaseBudget)
+        assert key_wide.rate_per_hour == 3600
+    with portal_flickr_client() as client:
+        assert isinstance(client.budget, DatabaseBudget)
+
+
+@pytest.mark.parametrize("percent", [0, 101])
+def test_a_share_of_the_budget_is_a_percentage(percent):
+    with pytest.raises(ValueError, match="between 1 and 100"):
+        portal_flickr_client(budget_percent=percent)
 
 
 # --- admin --------------------------------------------------------------------------------

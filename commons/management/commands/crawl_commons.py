@@ -85,7 +85,7 @@ class Command(BaseCommand):
             )
         progress = ProgressLines(self.stdout.write) if verbosity > 0 else None
         started = time.monotonic()
-        with portal_flickr_client() as client:
+        with portal_flickr_client(budget_percent=settings.COMMONS_CRAWL_BUDGET_PERCENT) as client:
             try:
                 crawl = crawler.crawl_in_process(client=client, resume=resume, on_progress=progress)
             except KeyboardInterrupt:
