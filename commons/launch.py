@@ -7,6 +7,7 @@ the wizard walks whole). The wizard then looks the photos up on Flickr as for pa
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -17,6 +18,7 @@ from django.urls import reverse
 from commons import search
 from commons.models import CommonsMember, CommonsPhoto
 from flickr.preflight import duration_text
+from flickr.walkers import estimated_owner_calls
 
 # How the wizard names where its prefill came from: "Pre-filled from the Commons Explorer".
 ORIGIN = "the Commons Explorer"
@@ -88,7 +90,7 @@ def launch_from_selection(photo_ids: Sequence[str]) -> Launch:
             f"Left out: {_photos(gone)} you picked, no longer in the catalogue (removed "
             "from Flickr since the last crawl)."
         )
-    notes.extend(_lookup_notes(len(photos)))
+    notes.extend(_lookup_notes(photos))
     return Launch(
         name="Hand-picked from the Commons Explorer",
         urls=tuple(photo.flickr_url for photo in photos),
@@ -124,7 +126,7 @@ def launch_from_search(query: str) -> Launch:
             f"only the first {limit:,} (newest uploads first) are listed. Narrow the search "
             "to launch the rest."
         )
-    notes.extend(_lookup_notes(len(photos)))
+    notes.extend(_lookup_notes(photos))
     return Launch(
         name=_name(f"Search: {query}"),
         urls=tuple(photo.flickr_url for photo in photos),
@@ -156,21 +158,36 @@ def launch_from_member(nsid: str) -> Launch:
     )
 
 
-def _lookup_notes(photos: int) -> list[str]:
-    """What looking up single photos will cost, when it takes more than a minute.
+def _lookup_notes(photos: Sequence[CommonsPhoto]) -> list[str]:
+    """What looking the photos up on Flickr will cost, when it takes a minute or more.
 
-    The wizard reads each single-photo URL with its own Flickr call (a photostream comes
-    500 photos a call), under the budget every build shares.
+    The wizard reads single-photo URLs one call each, except where reading their member's
+    photostream costs less (`flickr.walkers.PhotostreamBatches`), under the budget every
+    build shares. The estimate follows the same rule, member by member.
     """
+    calls = _lookup_calls(photos)
     rate = settings.FLICKR_RATE_LIMIT_PER_HOUR
-    hours = photos / rate
+    hours = calls / rate
     if hours * 60 < 1:
         return []
     return [
-        f"The wizard looks up each of these {_photos(photos)} on Flickr, one call each: "
-        f"{duration_text(hours)} at the portal's budget of {rate:,} calls an hour, before "
-        "it can show them."
+        f"The wizard looks up these {_photos(len(photos))} on Flickr before it can show them: "
+        f"about {calls:,} call{'' if calls == 1 else 's'} (one per photo, or fewer where "
+        f"reading a member's photostream costs less), {duration_text(hours)} at the "
+        f"portal's budget of {rate:,} calls an hour."
     ]
+
+
+def _lookup_calls(photos: Sequence[CommonsPhoto]) -> int:
+    """About how many calls the wizard spends finding `photos`, from the members' sizes."""
+    wanted = Counter(photo.member_id for photo in photos)
+    members = CommonsMember.objects.filter(pk__in=wanted).values_list(
+        "pk", "photo_count", "path_alias"
+    )
+    return sum(
+        estimated_owner_calls(wanted[pk], photo_count, by_path_alias=bool(path_alias))
+        for pk, photo_count, path_alias in members
+    )
 
 
 def _name(text: str) -> str:

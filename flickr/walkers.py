@@ -4,6 +4,10 @@ Every collection is read with Flickr's bulk listing methods at `per_page=500` wi
 explicit `extras` list, page after page to the end, so that the builder later needs only
 the per-photo calls the listing cannot replace.
 
+Single-photo URLs are read with flickr.photos.getInfo, one call each, except where several
+name photos of one owner: those are looked for in the owner's photostream listing first,
+when that costs fewer calls (`PhotostreamBatches`).
+
 A `pageN` in a pasted URL (`.../albums/72157626164453131/page3`) only says which page the
 person was looking at: the whole collection is always taken, from its first page.
 """
@@ -12,7 +16,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -552,6 +556,159 @@ def walk_collection(client: FlickrCaller, parsed: ParsedFields) -> Iterator[List
     return walker(client, parsed)
 
 
+# --- many photos of one owner ----------------------------------------------------------------
+
+# Reading an owner's photostream costs its first page, and one flickr.urls.lookupUser more
+# when the URLs name the owner by path alias: two calls before anything is found. From
+# three wanted photos on, the read costs less than a flickr.photos.getInfo for each.
+MIN_PHOTOS_TO_BATCH = 3
+
+
+@dataclass
+class OwnerWanted:
+    """The photos single-photo URLs ask for from one owner, named as the URLs name it."""
+
+    user_url: str
+    photo_ids: set[str]
+
+
+def owner_named_in(parsed: ParsedFields) -> str | None:
+    """The NSID or path alias a single-photo URL names (`None` for flic.kr short links and
+    image files, which name no owner)."""
+    user_url = parsed.get("user_url")
+    return user_name_in(user_url) if user_url else None
+
+
+def wanted_by_owner(parsed_urls: Iterable[tuple[str, ParsedFields]]) -> dict[str, OwnerWanted]:
+    """The selection's single-photo URLs grouped by the owner name each URL holds."""
+    owners: dict[str, OwnerWanted] = {}
+    for _, parsed in parsed_urls:
+        owner = owner_named_in(parsed) if parsed["type"] == "single_photo" else None
+        if owner is None:
+            continue
+        wanted = owners.setdefault(owner, OwnerWanted(user_url=parsed["user_url"], photo_ids=set()))
+        wanted.photo_ids.add(parsed["photo_id"])
+    return owners
+
+
+def worth_reading_on(pages_left: int, missing: int) -> bool:
+    """Whether the pages still unread cost fewer calls than a getInfo per missing photo."""
+    return 0 < pages_left < missing
+
+
+def photos_in_photostream(
+    client: FlickrCaller, user_id: str, wanted: set[str]
+) -> dict[str, ListedPhoto]:
+    """The wanted photos the owner's public photostream lists, by id.
+
+    Reading stops once every wanted photo is found, or when the pages left would cost as
+    many calls as looking the missing photos up one by one. An owner Flickr no longer knows
+    gives nothing, and whatever is missing is looked up photo by photo.
+    """
+    found: dict[str, ListedPhoto] = {}
+    page = 1
+    try:
+        while True:
+            photos, _, pages, _ = list_page(
+                client, "flickr.people.getPublicPhotos", page, user_id=user_id
+            )
+            found.update((photo.id, photo) for photo in photos if photo.id in wanted)
+            if not photos or not worth_reading_on(pages - page, len(wanted) - len(found)):
+                return found
+            page += 1
+    except (ResourceNotFound, UserDeleted):
+        return found
+
+
+def estimated_owner_calls(wanted: int, stream_photos: int, *, by_path_alias: bool) -> int:
+    """About how many calls resolving `wanted` single-photo URLs of one owner costs, for an
+    owner with `stream_photos` public photos, when every wanted photo is in the stream."""
+    if wanted < MIN_PHOTOS_TO_BATCH:
+        return wanted
+    lookup = 1 if by_path_alias else 0
+    pages = max(1, -(-stream_photos // PER_PAGE))
+    if pages - 1 < wanted:
+        return lookup + pages
+    # The first page only, then a getInfo for each photo it did not hold: at most all of them.
+    return lookup + 1 + wanted
+
+
+class PhotostreamBatches:
+    """Single-photo URLs resolved from their owner's photostream listing where that costs
+    fewer calls than one flickr.photos.getInfo per photo.
+
+    An owner's stream is read once, when the first of its URLs is walked, so a selection
+    that turns out too large stops as early as it always did. Photos the stream does not
+    give (private, deleted, someone else's, or reading stopped) are left to getInfo.
+    """
+
+    def __init__(self, client: FlickrCaller, parsed_urls: Iterable[tuple[str, ParsedFields]]):
+        self.client = client
+        self.owners = wanted_by_owner(parsed_urls)
+        self.settled: set[str] = set()
+        self.found: dict[str, ListedPhoto] = {}
+
+    def listed_photo(self, parsed: ParsedFields, *, met: Container[str]) -> ListedPhoto | None:
+        """The photo of a single-photo URL, when its owner's photostream lists it."""
+        owner = owner_named_in(parsed)
+        if owner is None:
+            return None
+        if owner not in self.settled:
+            self.read_photostream(owner, met=met)
+        return self.found.get(parsed["photo_id"])
+
+    def read_photostream(self, owner: str, *, met: Container[str]) -> None:
+        self.settled.add(owner)
+        wanted = self.still_wanted(owner, met)
+        if len(wanted) < MIN_PHOTOS_TO_BATCH:
+            return
+        try:
+            user_id = lookup_user_id(self.client, self.owners[owner].user_url)
+        except (ResourceNotFound, UserDeleted):
+            return
+        # URLs naming the same owner by NSID join the read, now that Flickr said who it is.
+        if user_id != owner and user_id in self.owners and user_id not in self.settled:
+            self.settled.add(user_id)
+            wanted |= self.still_wanted(user_id, met)
+        self.found.update(photos_in_photostream(self.client, user_id, wanted))
+
+    def still_wanted(self, owner: str, met: Container[str]) -> set[str]:
+        """The owner's photos to look for: those earlier URLs gave are left to getInfo."""
+        return {photo_id for photo_id in self.owners[owner].photo_ids if photo_id not in met}
+
+
+def walk_wanted_photo(
+    client: FlickrCaller,
+    parsed: ParsedFields,
+    *,
+    batches: PhotostreamBatches,
+    met: Container[str],
+) -> Iterator[ListedPhoto]:
+    """A single-photo URL: the photo as its owner's photostream listed it, or else from
+    flickr.photos.getInfo.
+
+    A photo the selection already holds is asked of getInfo, as before batching: Flickr may
+    have deleted it since it was listed, and it is then reported unavailable.
+    """
+    photo = None if parsed["photo_id"] in met else batches.listed_photo(parsed, met=met)
+    if photo is None:
+        yield from walk_single_photo(client, parsed)
+    else:
+        yield photo
+
+
+def walk_selection_url(
+    client: FlickrCaller,
+    parsed: ParsedFields,
+    *,
+    batches: PhotostreamBatches,
+    met: Container[str],
+) -> Iterator[ListedPhoto]:
+    if parsed["type"] == "single_photo":
+        return walk_wanted_photo(client, parsed, batches=batches, met=met)
+    return walk_collection(client, parsed)
+
+
 # --- a whole selection ------------------------------------------------------------------------
 
 
@@ -667,12 +824,15 @@ def resolve_selection(
 ) -> Selection:
     """Every photo the URLs name, each once, in the order first met.
 
-    All URLs are parsed before any API call. Deleted or private photos (and users that no
-    longer exist) are listed in `unavailable` rather than failing the selection.
-    Raises `BadSelectionUrls`, `EmptySelection` or `SelectionTooLarge`.
+    All URLs are parsed before any API call. Single-photo URLs of one owner are read from
+    the owner's photostream when that costs fewer calls (`PhotostreamBatches`). Deleted or
+    private photos (and users that no longer exist) are listed in `unavailable` rather than
+    failing the selection. Raises `BadSelectionUrls`, `EmptySelection` or
+    `SelectionTooLarge`.
     """
     parsed_urls = parse_selection_urls(urls)
     calls_before = total_calls(client)
+    batches = PhotostreamBatches(client, parsed_urls)
     photos: dict[str, ListedPhoto] = {}
     per_url: list[UrlResult] = []
     unavailable: list[Unavailable] = []
@@ -680,7 +840,7 @@ def resolve_selection(
         added = duplicates = 0
         reason = None
         try:
-            for photo in walk_collection(client, parsed):
+            for photo in walk_selection_url(client, parsed, batches=batches, met=photos):
                 if photo.id in photos:
                     duplicates += 1
                     continue

@@ -9,14 +9,18 @@ leak from one test to the next.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from django.urls import reverse
+
+from tests.factories import PASSWORD
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser
+    from playwright.sync_api import Browser, Page
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -27,6 +31,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+# Waits and assertions allow for a busy machine.
+TIMEOUT_MS = 15_000
+DEFAULT_EXPECT_TIMEOUT_MS = 5_000  # Playwright's own
 
 # Playwright's sync API runs an event loop in the test thread; Django would otherwise refuse
 # database access from tests that also drive the browser.
@@ -50,3 +58,27 @@ def chromium() -> Iterator[Browser]:
             yield browser
         finally:
             browser.close()
+
+
+@pytest.fixture
+def page(chromium: Browser) -> Iterator[Page]:
+    """A fresh page in a context of its own, with patient waits and assertions."""
+    from playwright.sync_api import expect
+
+    context = chromium.new_context()
+    context.set_default_timeout(TIMEOUT_MS)
+    expect.set_options(timeout=TIMEOUT_MS)
+    try:
+        yield context.new_page()
+    finally:
+        expect.set_options(timeout=DEFAULT_EXPECT_TIMEOUT_MS)
+        context.close()
+
+
+def log_in(page: Page, base_url: str, username: str) -> None:
+    """Log in through the login form as `username` (password `tests.factories.PASSWORD`)."""
+    page.goto(base_url + reverse("login"))
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form[action$='/login/'] button[type=submit]")
+    page.wait_for_url(re.compile(r"/dashboard/$"))

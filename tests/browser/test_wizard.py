@@ -5,7 +5,6 @@ its live preview, submit, and land on the lifeboat's page."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import pytest
@@ -13,11 +12,12 @@ from django.urls import reverse
 
 from lifeboats.models import Lifeboat, LifeboatStatus
 from portal.models import Membership
-from tests.factories import PASSWORD, make_membership, make_organisation, make_signature
+from tests.browser.conftest import log_in
+from tests.factories import make_membership, make_organisation, make_signature
 from tests.flickr import sandbox_helpers
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    pass
 
 sandbox = sandbox_helpers.sandbox
 
@@ -28,8 +28,6 @@ WORLD = sandbox_helpers.sandbox_world(WORLD_PHOTOS, 1)
 ALBUM = WORLD.albums[0]
 ALBUM_URL = f"{WORLD.archive.photos_url}albums/{ALBUM.id}"
 PHOTO_IN_ALBUM_URL = f"{WORLD.archive.photos_url}{WORLD.photo_at(ALBUM.photo_indices[0]).id}/"
-TIMEOUT_MS = 15_000
-DEFAULT_EXPECT_TIMEOUT_MS = 5_000  # Playwright's own
 
 
 @pytest.fixture
@@ -39,29 +37,6 @@ def flickr(sandbox, settings):
     settings.FLICKR_API_URL = server.api_url
     settings.FLICKR_RATE_LIMIT_PER_HOUR = 3_600_000
     return server
-
-
-@pytest.fixture
-def page(chromium: Browser) -> Iterator[Page]:
-    """A fresh page; waits and assertions allow for a busy machine (the test takes ~5 s)."""
-    from playwright.sync_api import expect
-
-    context = chromium.new_context()
-    context.set_default_timeout(TIMEOUT_MS)
-    expect.set_options(timeout=TIMEOUT_MS)
-    try:
-        yield context.new_page()
-    finally:
-        expect.set_options(timeout=DEFAULT_EXPECT_TIMEOUT_MS)
-        context.close()
-
-
-def log_in(page: Page, base_url: str, username: str) -> None:
-    page.goto(base_url + reverse("login"))
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form[action$='/login/'] button[type=submit]")
-    page.wait_for_url(re.compile(r"/dashboard/$"))
 
 
 def test_staff_request_a_lifeboat_from_urls_to_submitted(page, live_server, flickr):

@@ -329,25 +329,64 @@ def test_launching_the_selection_opens_the_prefilled_wizard(staff_client, organi
     assert not Lifeboat.objects.exists()
 
 
-def test_the_wizard_says_what_looking_up_many_photos_costs(staff_client, settings):
-    """Single photos are looked up one call each; when that takes a minute or more at the
-    portal's budget, the wizard says so before the user presses on."""
+def lookup_note(response) -> str | None:
+    """The wizard's note on what looking the photos up costs, unescaped, if it shows one."""
+    found = re.search(r"The wizard looks up these [^<]*", response.content.decode())
+    return unescape(found.group(0)).strip() if found else None
+
+
+def test_the_wizard_says_what_looking_up_photos_of_many_members_costs(staff_client, settings):
+    """A photo or two of each member is looked up one call each; when that takes a minute
+    or more at the portal's budget, the wizard says so before the user presses on."""
     settings.FLICKR_RATE_LIMIT_PER_HOUR = 60
     for _ in range(3):
-        pick(staff_client, make_commons_photo().photo_id)
+        pick(staff_client, make_commons_photo(make_commons_member(photo_count=50)).photo_id)
     wizard = staff_client.get(launch(staff_client, "selection")["Location"])
-    assert (
-        "The wizard looks up each of these 3 photos on Flickr, one call each: about 3 minutes "
-        "at the portal&#x27;s budget of 60 calls an hour"
-    ) in wizard.content.decode()
+    assert lookup_note(wizard) == (
+        "The wizard looks up these 3 photos on Flickr before it can show them: about 3 calls "
+        "(one per photo, or fewer where reading a member's photostream costs less), about 3 "
+        "minutes at the portal's budget of 60 calls an hour."
+    )
+
+
+def test_many_photos_of_one_member_cost_its_photostream_pages(staff_client, settings):
+    """Thirty photos of a member with 1,200 photos cost its three photostream pages (it
+    is named by NSID, so no lookup), not thirty calls."""
+    settings.FLICKR_RATE_LIMIT_PER_HOUR = 60
+    member = make_commons_member(path_alias="", photo_count=1_200)
+    for _ in range(30):
+        make_commons_photo(member, title="Harbour crane")
+    response = launch(staff_client, "search", q="crane")
+    note = lookup_note(staff_client.get(response["Location"]))
+    assert note.startswith("The wizard looks up these 30 photos on Flickr before it can show")
+    assert "about 3 calls (one per photo" in note
+    assert "about 3 minutes at the portal's budget of 60 calls an hour" in note
+
+
+def test_a_member_named_by_path_alias_adds_its_lookup(staff_client, settings):
+    """A member with a path alias costs one flickr.urls.lookupUser more; a huge member
+    (more pages than picked photos) costs its first page and a call per photo."""
+    settings.FLICKR_RATE_LIMIT_PER_HOUR = 60
+    small = make_commons_member(path_alias="small-archive", photo_count=400)
+    huge = make_commons_member(path_alias="huge-archive", photo_count=200_000)
+    for member, photos in ((small, 5), (huge, 4)):
+        for _ in range(photos):
+            pick(staff_client, make_commons_photo(member).photo_id)
+    note = lookup_note(staff_client.get(launch(staff_client, "selection")["Location"]))
+    # small: lookupUser and its one page (2); huge: lookupUser, page 1, four getInfo (6).
+    assert "these 9 photos" in note
+    assert "about 8 calls" in note
 
 
 def test_a_quick_lookup_needs_no_warning(staff_client, settings):
-    """Under a minute of lookups, the wizard shows no cost note."""
-    settings.FLICKR_RATE_LIMIT_PER_HOUR = 3600
-    pick(staff_client, make_commons_photo().photo_id)
+    """Under a minute of lookups, the wizard shows no cost note, however many photos: forty
+    photos of one small member cost a lookup and one page."""
+    settings.FLICKR_RATE_LIMIT_PER_HOUR = 600
+    member = make_commons_member(photo_count=300)
+    for _ in range(40):
+        pick(staff_client, make_commons_photo(member).photo_id)
     wizard = staff_client.get(launch(staff_client, "selection")["Location"])
-    assert "one call each" not in wizard.content.decode()
+    assert lookup_note(wizard) is None
 
 
 def test_launching_an_empty_selection_is_refused(staff_client):
