@@ -6,7 +6,9 @@ a table's secondary indexes are dropped during the load and built again after it
 
 from __future__ import annotations
 
+import sys
 import time
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -97,3 +99,37 @@ def server_milliseconds(queryset) -> float:
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def progress(message: str) -> None:
+    """A line about a long load, on stderr (the figures go to stdout)."""
+    print(message, file=sys.stderr, flush=True)
+
+
+def bulk_load(
+    fill: Callable[[Any], None],
+    *,
+    table: str,
+    also_analyse: Sequence[str] = (),
+    maintenance_work_mem: str = "512MB",
+) -> tuple[str, int, float]:
+    """Run `fill(cursor)` with settings for a bulk load, then analyse `table` and
+    `also_analyse`. Returns the table's size with its indexes (as PostgreSQL prints it), its
+    rows, and the seconds the whole load took."""
+    from django.db import connection
+
+    started = time.monotonic()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET maintenance_work_mem = '{maintenance_work_mem}'")
+        cursor.execute("SET synchronous_commit = off")
+        fill(cursor)
+        for name in (table, *also_analyse):
+            cursor.execute(f"ANALYZE {name}")
+        cursor.execute(
+            f"SELECT pg_size_pretty(pg_total_relation_size('{table}')), "
+            f"(SELECT count(*) FROM {table})"
+        )
+        size, count = cursor.fetchone()
+    seconds = time.monotonic() - started
+    progress(f"loaded {count:,} rows of {table} ({size}) in {seconds:.0f}s")
+    return size, count, seconds

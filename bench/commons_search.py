@@ -31,7 +31,7 @@ import time
 from collections import defaultdict
 
 from _common import ThrowawayDatabase, bench_environment, setup_django, today, work_folder
-from _postgres import insert_sql, percentile, without_secondary_indexes
+from _postgres import bulk_load, insert_sql, percentile, progress, without_secondary_indexes
 
 VOCABULARY = 6_000
 ZIPF_POWER = 2.4  # word rank = VOCABULARY * random() ** ZIPF_POWER: low ranks are frequent
@@ -164,25 +164,15 @@ def measure(args: argparse.Namespace) -> str:
 
     from commons.models import CommonsPhoto
 
-    def progress(message: str) -> None:
-        print(message, file=sys.stderr, flush=True)
-
-    started = time.monotonic()
+    size, count, load_seconds = bulk_load(
+        lambda cursor: fill(cursor, photos=args.photos, members=args.members, report=progress),
+        table=CommonsPhoto._meta.db_table,
+        also_analyse=["commons_commonsmember"],
+        maintenance_work_mem="1GB",
+    )
+    words = made_up_words(VOCABULARY)
     with connection.cursor() as cursor:
-        cursor.execute("SET maintenance_work_mem = '1GB'")
-        cursor.execute("SET synchronous_commit = off")
-        fill(cursor, photos=args.photos, members=args.members, report=progress)
-        cursor.execute(f"ANALYZE {CommonsPhoto._meta.db_table}")
-        cursor.execute("ANALYZE commons_commonsmember")
-        cursor.execute(
-            "SELECT pg_size_pretty(pg_total_relation_size('commons_commonsphoto')), "
-            "(SELECT count(*) FROM commons_commonsphoto)"
-        )
-        size, count = cursor.fetchone()
-        words = made_up_words(VOCABULARY)
         frequencies = word_frequencies(cursor, [words[0], words[500], words[5000]])
-    load_seconds = time.monotonic() - started
-    progress(f"loaded {count:,} photos ({size}) in {load_seconds:.0f}s")
 
     client = Client()
     url = reverse("commons:search")

@@ -36,7 +36,14 @@ from _common import (
     today,
     work_folder,
 )
-from _postgres import insert_sql, percentile, server_milliseconds, without_secondary_indexes
+from _postgres import (
+    bulk_load,
+    insert_sql,
+    percentile,
+    progress,
+    server_milliseconds,
+    without_secondary_indexes,
+)
 
 FIRST_PHOTO_ID = 50_000_000_000
 PHOTOS_PER_ROW = 1 / 2.5  # the photo id space, as a share of the rows
@@ -115,28 +122,15 @@ def fill(cursor, *, rows: int, lifeboats: int, report) -> None:
 
 
 def measure(args: argparse.Namespace) -> str:
-    from django.db import connection
 
     from lifeboats.index import index_entries, lifeboats_holding
     from lifeboats.models import LifeboatPhoto
 
-    def progress(message: str) -> None:
-        print(message, file=sys.stderr, flush=True)
-
-    started = time.monotonic()
-    with connection.cursor() as cursor:
-        cursor.execute("SET maintenance_work_mem = '512MB'")
-        cursor.execute("SET synchronous_commit = off")
-        fill(cursor, rows=args.rows, lifeboats=args.lifeboats, report=progress)
-        cursor.execute(f"ANALYZE {LifeboatPhoto._meta.db_table}")
-        cursor.execute("ANALYZE lifeboats_lifeboat")
-        cursor.execute(
-            "SELECT pg_size_pretty(pg_total_relation_size('lifeboats_lifeboatphoto')), "
-            "(SELECT count(*) FROM lifeboats_lifeboatphoto)"
-        )
-        size, count = cursor.fetchone()
-    load_seconds = time.monotonic() - started
-    progress(f"loaded {count:,} rows ({size}) in {load_seconds:.0f}s")
+    size, count, load_seconds = bulk_load(
+        lambda cursor: fill(cursor, rows=args.rows, lifeboats=args.lifeboats, report=progress),
+        table=LifeboatPhoto._meta.db_table,
+        also_analyse=["lifeboats_lifeboat"],
+    )
 
     space = max(1, int(args.rows * PHOTOS_PER_ROW))
     rng = random.Random(args.seed)

@@ -7,7 +7,6 @@ import json
 from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest
 from django.utils.html import format_html
 
 from commons.models import (
@@ -17,24 +16,14 @@ from commons.models import (
     CommonsMember,
     CommonsPhoto,
 )
-
-
-class ReadOnlyAdminMixin:
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
+from portal.admin import ReadOnlyMixin
 
 
 def pretty_json(value: Any) -> str:
     return format_html("<pre>{}</pre>", json.dumps(value, indent=2, sort_keys=True))
 
 
-class CommonsCrawlMemberInline(ReadOnlyAdminMixin, admin.TabularInline):
+class CommonsCrawlMemberInline(ReadOnlyMixin, admin.TabularInline):
     model = CommonsCrawlMember
     fields = readonly_fields = (
         "member",
@@ -51,7 +40,7 @@ class CommonsCrawlMemberInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(CommonsCrawl)
-class CommonsCrawlAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class CommonsCrawlAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """Each crawl: when, how it ended, the calls it made by method, what it changed."""
 
     list_display = [
@@ -100,14 +89,14 @@ class CommonsCrawlAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(CommonsMember)
-class CommonsMemberAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class CommonsMemberAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["name", "nsid", "path_alias", "date_launch", "is_current", "photo_count"]
     list_filter = ["is_current", "date_launch"]
     search_fields = ["name", "=nsid", "path_alias", "username"]
     readonly_fields = [field.name for field in CommonsMember._meta.get_fields() if field.concrete]
 
 
-class CommonsCommentInline(ReadOnlyAdminMixin, admin.TabularInline):
+class CommonsCommentInline(ReadOnlyMixin, admin.TabularInline):
     model = CommonsComment
     fields = readonly_fields = ("date_created", "author_name", "author_nsid", "text")
     ordering = ["date_created"]
@@ -115,7 +104,7 @@ class CommonsCommentInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(CommonsPhoto)
-class CommonsPhotoAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class CommonsPhotoAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = [
         "photo_id",
         "title",
@@ -139,7 +128,7 @@ class CommonsPhotoAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(CommonsComment)
-class CommonsCommentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class CommonsCommentAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["comment_id", "photo", "author_name", "date_created"]
     search_fields = ["=comment_id", "=photo__photo_id", "=author_nsid", "author_name"]
     list_select_related = ["photo"]

@@ -16,6 +16,7 @@ from lifeboats.models import (
     LifeboatEvent,
     LifeboatPhoto,
 )
+from portal.admin import ReadOnlyMixin
 
 
 @admin.register(FlickrBudget)
@@ -37,19 +38,6 @@ class FlickrBudgetAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: FlickrBudget | None = None) -> bool:
-        return False
-
-
-class ReadOnlyMixin:
-    """Provenance is kept as it was written: the admin shows it and changes nothing."""
-
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
 

@@ -22,6 +22,20 @@ from portal.models import (
 )
 
 
+class ReadOnlyMixin:
+    """For records kept as they were written (provenance, crawls): the admin shows them and
+    changes nothing."""
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
 def _report(modeladmin: admin.ModelAdmin, request: HttpRequest, done: int, errors: list[str]):
     if done:
         modeladmin.message_user(request, f"{done} done.", messages.SUCCESS)
