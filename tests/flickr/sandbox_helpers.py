@@ -22,8 +22,14 @@ serves that one:
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import os
+import re
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -63,3 +69,38 @@ def sandbox() -> Iterator[Callable[..., SandboxServer]]:
     yield start
     for server in started:
         server.stop()
+
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+@contextlib.contextmanager
+def sandbox_command(*arguments: str) -> Iterator[tuple[subprocess.Popen, str, str]]:
+    """`manage.py flickr_sandbox --port 0 ARGUMENTS` in a child process, once it listens:
+    yields (the process, the banner it printed, its API URL). A process still running when
+    the block ends is killed."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "PYTHONUNBUFFERED": "1"}
+    command = [sys.executable, "manage.py", "flickr_sandbox", "--port", "0", *arguments]
+    with subprocess.Popen(
+        command,
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as process:
+        try:
+            lines = []
+            assert process.stdout is not None
+            for line in process.stdout:
+                lines.append(line)
+                if "Ctrl-C stops it." in line:
+                    break
+            banner = "".join(lines)
+            match = re.search(r"FLICKR_API_URL=(\S+)", banner)
+            assert match is not None, f"The sandbox printed no API URL: {banner!r}"
+            yield process, banner, match.group(1)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.communicate()

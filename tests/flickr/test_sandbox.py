@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
-import os
-import re
 import signal
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -41,7 +37,6 @@ from tests.flickr.sandbox_helpers import sandbox_world
 
 sandbox = sandbox_helpers.sandbox  # the fixture, under the name the tests ask for
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Methods the recordings never captured: their shape follows Flickr's API documentation.
 UNRECORDED_METHODS = {"flickr.photos.getFavorites", "flickr.photosets.getInfo"}
@@ -746,37 +741,12 @@ def test_oauth_reads_the_authorization_header(sandbox):
 # --- the command ---------------------------------------------------------------------------------
 
 
-def _read_banner(process: subprocess.Popen) -> str:
-    lines = []
-    for line in process.stdout:
-        lines.append(line)
-        if "Ctrl-C stops it." in line:
-            break
-    return "".join(lines)
-
-
 def test_command_prints_example_urls_and_stops_on_sigterm():
     """`manage.py flickr_sandbox --port 0` prints working URLs, then stops cleanly on SIGTERM."""
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "PYTHONUNBUFFERED": "1"}
-    command = [sys.executable, "manage.py", "flickr_sandbox", "--port", "0", "--photos", "60"]
-    with subprocess.Popen(
-        command,
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    ) as process:
-        try:
-            banner = _read_banner(process)
-            api_url = re.search(r"FLICKR_API_URL=(\S+)", banner).group(1)
-            answer = httpx.get(api_url, params={"method": "flickr.photos.licenses.getInfo"})
-            process.send_signal(signal.SIGTERM)
-            remaining, errors = process.communicate(timeout=10)
-        finally:
-            if process.poll() is None:
-                process.kill()
-                process.communicate()
+    with sandbox_helpers.sandbox_command("--photos", "60") as (process, banner, api_url):
+        answer = httpx.get(api_url, params={"method": "flickr.photos.licenses.getInfo"})
+        process.send_signal(signal.SIGTERM)
+        remaining, errors = process.communicate(timeout=10)
     assert rsp(answer.text).get("stat") == "ok"
     assert process.returncode == 0, errors
     assert "Flickr sandbox stopped." in remaining

@@ -4,13 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import math
-import os
-import re
 import signal
-import subprocess
-import sys
 import threading
-from pathlib import Path
 
 import httpx
 import pytest
@@ -25,7 +20,6 @@ from tests.flickr.sandbox_helpers import sandbox_world
 
 sandbox = sandbox_helpers.sandbox  # the fixture, under the name the tests ask for
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 COMMONS = {"photos": 3000, "seed": 5, "commons_members": 20}
 END_OF_2024 = 1_735_689_600
 # What the default worlds looked like before worlds could have a Commons of their own
@@ -426,31 +420,11 @@ def test_without_a_commons_the_world_is_what_it_always_was(photos, seed):
 
 def test_the_command_serves_a_commons_of_the_size_asked():
     """`manage.py flickr_sandbox --commons-members 6` serves six institutions and says so."""
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "PYTHONUNBUFFERED": "1"}
-    command = [sys.executable, "manage.py", "flickr_sandbox", "--port", "0"]
-    command += ["--photos", "300", "--commons-members", "6"]
-    with subprocess.Popen(
-        command,
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    ) as process:
-        try:
-            banner = ""
-            for line in process.stdout:
-                banner += line
-                if "Ctrl-C stops it." in line:
-                    break
-            api_url = re.search(r"FLICKR_API_URL=(\S+)", banner).group(1)
-            answer = httpx.get(api_url, params={"method": "flickr.commons.getInstitutions"})
-            process.send_signal(signal.SIGTERM)
-            process.communicate(timeout=10)
-        finally:
-            if process.poll() is None:
-                process.kill()
-                process.communicate()
+    arguments = ("--photos", "300", "--commons-members", "6")
+    with sandbox_helpers.sandbox_command(*arguments) as (process, banner, api_url):
+        answer = httpx.get(api_url, params={"method": "flickr.commons.getInstitutions"})
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=10)
     assert len(rsp(answer.text).findall("institutions/institution")) == 6
     assert "Flickr Commons: 6 members" in banner
     assert process.returncode == 0
