@@ -52,7 +52,7 @@ def close_stray_database_sessions(django_db_setup, django_db_blocker):
     yield
     from django.db import connection
 
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or not uses_test_database(connection):
         return
     with django_db_blocker.unblock(), connection.cursor() as cursor:
         cursor.execute(
@@ -65,3 +65,9 @@ def close_stray_database_sessions(django_db_setup, django_db_blocker):
                 f"({application or 'no name'}, {state}): {query}\n"
             )
             cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+
+def uses_test_database(connection) -> bool:
+    """False when this session never switched to a test database (no test needed one), so
+    there is nothing to clean up, and the configured database may not even exist."""
+    return connection.settings_dict["NAME"] == connection.creation._get_test_db_name()
