@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.db.backends.base.creation import TEST_DATABASE_PREFIX
 
 RECORDINGS = Path(__file__).resolve().parent.parent.parent / "shared" / "flickr-recordings"
 MISSING_DEPENDENCY_MARKERS = ("could not import", "missing dependency", "not installed")
@@ -70,4 +71,4 @@ def close_stray_database_sessions(django_db_setup, django_db_blocker):
 def uses_test_database(connection) -> bool:
     """False when this session never switched to a test database (no test needed one), so
     there is nothing to clean up, and the configured database may not even exist."""
-    return connection.settings_dict["NAME"] == connection.creation._get_test_db_name()
+    return str(connection.settings_dict["NAME"]).startswith(TEST_DATABASE_PREFIX)
